@@ -1,0 +1,143 @@
+/**
+ * The only place that parses argv, prints, and sets the exit code. Each command lazily imports one
+ * handler (`commands/<name>.ts`: `run(options) => data`) and one reporter (`reporters/<name>.ts`:
+ * `render(data, options) => string`, optional `exitCodeFor(data)`), so `patchkit --help` loads neither
+ * tree-sitter nor execa.
+ */
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+interface Reporter {
+  render: (data: never, options: never) => string;
+  exitCodeFor?: (data: never) => number;
+}
+
+type Handler = (options: never) => Promise<unknown>;
+
+/** Runs one command: handler → reporter → stdout; the exit code comes from the reporter or the error class. */
+const execute = async (name: string, options: Record<string, unknown>): Promise<void> => {
+  const full = { cwd: process.cwd(), ...options };
+  try {
+    const command = (await import(`./commands/${name}.js`)) as { run: Handler };
+    const data = await command.run(full as never);
+    const reporter = (await import(`./reporters/${name}.js`)) as Reporter;
+    const text = reporter.render(data as never, full as never);
+    if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    process.exitCode = reporter.exitCodeFor?.(data as never) ?? 0;
+  } catch (error) {
+    const { isPatchkitError } = await import('./errors.js');
+    if (!isPatchkitError(error)) throw error;
+    process.stderr.write(`patchkit ${name}: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  ${error.hint}\n`);
+    process.exitCode = error.exitCode;
+  }
+};
+
+const python = new Option(
+  '--python <exe>',
+  'interpreter of the environment (default: $VIRTUAL_ENV, $CONDA_PREFIX, python3)',
+);
+const json = new Option('--json', 'print JSON instead of text');
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const program = new Command('patchkit')
+  .description('Author, install and maintain runtime patches of Python packages, without importing them.')
+  .version(pkg.version)
+  .showHelpAfterError();
+
+program
+  .command('scan')
+  .description('list the modules, classes and functions of a package, with hazards and sentinels (never imports it)')
+  .argument('<target>', 'import name (sglang), dotted subpackage (sglang.srt.managers), one-file module, or directory')
+  .addOption(python)
+  .addOption(json)
+  .option('--grep <regex>', 'only symbols whose module:qualname matches')
+  .option('--private', 'show _private names too')
+  .option('--no-cache', 'parse every file again, ignoring the cache')
+  .addOption(new Option('--parser <kind>', 'tree-sitter binding').choices(['auto', 'native', 'wasm']).default('auto'))
+  .action((target: string, options: Record<string, unknown>) => execute('scan', { target, ...options }));
+
+program
+  .command('new')
+  .description('generate a patch bundle (injector .pth/.start, loader, core, manifest, test) for targets')
+  .argument('<name>', 'bundle name: a Python identifier')
+  .requiredOption('--target <module:qualname>', 'what to wrap; globs allowed (mod:Class.*); repeatable', collect)
+  .addOption(python)
+  .option('--sentinel <module>', 'module whose import applies the patches (default: recommended per target)')
+  .addOption(new Option('--body <style>', 'wrapper body').choices(['passthrough', 'trace']).default('passthrough'))
+  .option('--out <dir>', 'output directory', '.')
+  .option('--force', 'replace an existing bundle directory')
+  .action((name: string, options: Record<string, unknown>) => execute('new', { name, ...options }));
+
+program
+  .command('pick')
+  .description('choose targets interactively, then generate like `new`')
+  .argument('<package>', 'package to scan')
+  .addOption(python)
+  .action((target: string, options: Record<string, unknown>) => execute('pick', { target, ...options }));
+
+program
+  .command('install')
+  .description('install a bundle into an environment (loader and core first, the .pth last)')
+  .argument('<bundle>', 'bundle directory')
+  .addOption(python)
+  .option('--user', 'install into the user site')
+  .option('--force', 'overwrite files patchkit did not write')
+  .action((bundle: string, options: Record<string, unknown>) => execute('install', { bundle, ...options }));
+
+program
+  .command('uninstall')
+  .description('remove an installed bundle exactly (the .pth first)')
+  .argument('<name>', 'bundle name')
+  .addOption(python)
+  .option('--user', 'the bundle was installed into the user site')
+  .action((name: string, options: Record<string, unknown>) => execute('uninstall', { name, ...options }));
+
+program
+  .command('list')
+  .description('bundles installed in an environment, with integrity')
+  .addOption(python)
+  .addOption(json)
+  .action((options: Record<string, unknown>) => execute('list', options));
+
+program
+  .command('verify')
+  .description('import each sentinel in a real interpreter and report every target: applied, skipped or error')
+  .argument('<name>', 'bundle name')
+  .addOption(python)
+  .addOption(json)
+  .option('--spawn', 'check a multiprocessing spawn child too')
+  .action((name: string, options: Record<string, unknown>) => execute('verify', { name, ...options }));
+
+program
+  .command('check')
+  .description('compare a bundle’s targets with the installed package (exit 1 on drift)')
+  .argument('<bundle>', 'bundle directory')
+  .addOption(python)
+  .option('--source <dir>', 'scan this source tree instead of the installed package')
+  .addOption(json)
+  .action((bundle: string, options: Record<string, unknown>) => execute('check', { bundle, ...options }));
+
+program
+  .command('build')
+  .description('build a reproducible wheel of a bundle for pip, uv, Docker images and Ray runtime_env')
+  .argument('<bundle>', 'bundle directory')
+  .option('--out <dir>', 'output directory', 'dist')
+  .action((bundle: string, options: Record<string, unknown>) => execute('build', { bundle, ...options }));
+
+program
+  .command('audit')
+  .description('list every .pth/.start file of an environment and what it runs (reads only, never executes)')
+  .addOption(python)
+  .addOption(json)
+  .action((options: Record<string, unknown>) => execute('audit', options));
+
+program
+  .command('demo')
+  .description('the whole loop on the stdlib in a throw-away venv: scan, generate, install, run, uninstall')
+  .addOption(python)
+  .action((options: Record<string, unknown>) => execute('demo', options));
+
+await program.parseAsync(process.argv);
