@@ -11,6 +11,8 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 interface Reporter {
   render: (data: never, options: never) => string;
+  /** Warnings and notes about the run, for stderr. */
+  diagnostics?: (data: never, options: never) => string;
   exitCodeFor?: (data: never) => number;
 }
 
@@ -23,6 +25,8 @@ const execute = async (name: string, options: Record<string, unknown>): Promise<
     const command = (await import(`./commands/${name}.js`)) as { run: Handler };
     const data = await command.run(full as never);
     const reporter = (await import(`./reporters/${name}.js`)) as Reporter;
+    const notes = reporter.diagnostics?.(data as never, full as never);
+    if (notes) process.stderr.write(notes.endsWith('\n') ? notes : `${notes}\n`);
     const text = reporter.render(data as never, full as never);
     if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     process.exitCode = reporter.exitCodeFor?.(data as never) ?? 0;

@@ -1,0 +1,50 @@
+; patchkit: the statement structure of a Python module, captured in one pass.
+; The scanner sorts captures by position and rebuilds containment with a stack, so each
+; definition learns its enclosing classes (qualname), functions (not reachable: skipped)
+; and control flow (branch context). Capture names are the scanner's vocabulary: keep
+; src/scan/extract.ts in step when editing.
+
+; --- definitions ---------------------------------------------------------------
+(function_definition
+  name: (identifier) @function.name
+  parameters: (parameters) @function.parameters
+  return_type: (_)? @function.return_type
+  body: (block) @function.body) @function
+
+(class_definition
+  name: (identifier) @class.name
+  superclasses: (argument_list)? @class.superclasses
+  body: (block) @class.body) @class
+
+(decorated_definition) @decorated
+(decorator) @decorator
+
+; Scopes that are not definitions but own their yields.
+(lambda) @lambda
+(yield) @yield
+
+; --- control flow that can hold module- and class-level definitions ------------
+(if_statement condition: (_) @if.condition) @if
+(if_statement consequence: (block) @if.then)
+(elif_clause condition: (_) @elif.condition) @elif
+(if_statement alternative: (else_clause body: (block) @if.else))
+
+(try_statement body: (block) @try.body)
+(except_clause (block) @except.body) @except
+(try_statement (else_clause body: (block) @try.else))
+(finally_clause (block) @finally.body)
+
+(with_statement body: (block) @with.body)
+(for_statement body: (block) @loop.body)
+(for_statement alternative: (else_clause body: (block) @loop.else))
+(while_statement body: (block) @loop.body)
+(while_statement alternative: (else_clause body: (block) @loop.else))
+(case_clause consequence: (block) @case.body)
+
+; --- imports ---------------------------------------------------------------------
+(import_statement) @import
+(import_from_statement) @import
+(future_import_statement) @import.future
+
+; --- syntax errors: recorded as diagnostics; definitions inside are still captured above.
+(ERROR) @error

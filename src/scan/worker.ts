@@ -1,0 +1,31 @@
+/** Worker thread: owns one parser, turns file paths into FileFacts. Errors travel back per file. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadParser, type ParserKind } from '../parser/adapter.js';
+import { scanFile } from './file.js';
+import type { FileFacts } from './facts.js';
+
+export interface WorkerRequest {
+  id: number;
+  paths: string[];
+}
+
+export type WorkerResult = { path: string; facts: FileFacts } | { path: string; error: string };
+
+export interface WorkerResponse {
+  id: number;
+  results: WorkerResult[];
+}
+
+const { kind, query } = workerData as { kind: ParserKind | 'auto'; query: string };
+const parser = await loadParser(kind, query);
+parentPort?.postMessage({ ready: parser.kind });
+parentPort?.on('message', (request: WorkerRequest) => {
+  const results = request.paths.map((path): WorkerResult => {
+    try {
+      return { path, facts: scanFile(parser, path) };
+    } catch (error) {
+      return { path, error: error instanceof Error ? error.message : String(error) };
+    }
+  });
+  parentPort?.postMessage({ id: request.id, results } satisfies WorkerResponse);
+});

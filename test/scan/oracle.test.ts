@@ -1,0 +1,85 @@
+/**
+ * `patchkit scan --json` against CPython's own ast (../shared/tools/ast_oracle.py) on real code:
+ * the machine's whole stdlib and Debian's python3-django and python3-torch. The (module, qualname,
+ * line, async) sets must be identical, except for the two documented CPython-vs-grammar cases:
+ *   1. files CPython refuses to parse (Python 2 syntax, deliberate syntax-error fixtures): the oracle
+ *      skips them, tree-sitter (a superset grammar) still lists their definitions;
+ *   2. definitions lost to a tree-sitter ERROR that chunk re-parsing cannot recover: only in modules
+ *      the scan itself marks lowConfidence (tree-sitter-python #256 in test_compile.py).
+ */
+import { cp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { cpythonRejects, key, oracleSet, scanJson, scanSet } from '../helpers/oracle.js';
+import { PYTHON, SYSTEM_PYTHON, tempDir } from '../helpers/python.js';
+
+const moduleOf = (k: string) => (JSON.parse(k) as [string])[0];
+
+const compare = async (python: string, dir: string) => {
+  const [oracle, rejected, result] = await Promise.all([
+    oracleSet(python, dir),
+    cpythonRejects(python, dir),
+    scanJson([dir, '--no-cache']),
+  ]);
+  const ours = scanSet(result);
+  const rejectedPaths = new Set(rejected);
+  const rejectedModules = new Set(result.modules.filter((m) => rejectedPaths.has(m.path)).map((m) => m.name));
+  const lowConfidence = new Set(result.modules.filter((m) => m.lowConfidence).map((m) => m.name));
+  const extra = [...ours].filter((k) => !oracle.has(k));
+  const missing = [...oracle].filter((k) => !ours.has(k));
+  return { oracle, ours, extra, missing, rejectedModules, lowConfidence, result };
+};
+
+describe('scan matches CPython ast', () => {
+  it('on the whole stdlib of the machine python3', async () => {
+    const { stdout } = await execa(PYTHON, ['-S', '-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])']);
+    const dir = join(await tempDir(), 'stdlib');
+    // The pyenv stdlib dir also holds site-packages; the stdlib proper is everything else.
+    await cp(stdout.trim(), dir, { recursive: true, filter: (src) => !/[\\/](site-packages|__pycache__)$/.test(src) });
+    try {
+      const r = await compare(PYTHON, dir);
+      expect(r.oracle.size).toBeGreaterThan(50_000);
+      expect(r.extra.filter((k) => !r.rejectedModules.has(moduleOf(k)))).toEqual([]);
+      expect(r.missing.filter((k) => !r.lowConfidence.has(moduleOf(k)))).toEqual([]);
+      // Documented case 2 stays small: one method of test_compile.TestSourcePositions on 3.11.
+      expect(r.missing.length).toBeLessThanOrEqual(5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  for (const pkg of ['django', 'torch']) {
+    const dir = `/usr/lib/python3/dist-packages/${pkg}`;
+    it.skipIf(!existsSync(dir))(`on Debian's python3-${pkg}`, async () => {
+      const r = await compare(SYSTEM_PYTHON, dir);
+      expect(r.oracle.size).toBeGreaterThan(1000);
+      expect(r.extra.filter((k) => !r.rejectedModules.has(moduleOf(k)))).toEqual([]);
+      expect(r.missing.filter((k) => !r.lowConfidence.has(moduleOf(k)))).toEqual([]);
+    });
+  }
+
+  it('reports the #256 grammar case as low confidence with recovered classes', async () => {
+    const dir = await tempDir();
+    const source = [
+      'class Before:',
+      '    def ok(self):',
+      '        x = (1,',
+      '2)',
+      '        foo(',
+      '    1)',
+      '',
+      'class After:',
+      '    def method(self):',
+      '        return 1',
+      '',
+    ].join('\n');
+    await (await import('node:fs/promises')).writeFile(join(dir, 'broken.py'), source);
+    const result = await scanJson([join(dir, 'broken.py')]);
+    const module = result.modules[0];
+    expect(result.diagnostics.length).toBeGreaterThan(0);
+    expect(module.symbols.map((s) => s.qualname)).toContain('After.method');
+    expect(key(module.name, 'After', 8, false)).toBeTruthy();
+  });
+});
