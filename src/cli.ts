@@ -144,4 +144,10 @@ program
   .addOption(python)
   .action((options: Record<string, unknown>) => execute('demo', options));
 
+// `patchkit scan … | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 await program.parseAsync(process.argv);

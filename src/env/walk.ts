@@ -16,9 +16,15 @@ export const moduleNameFor = (rootParent: string, path: string): string => {
   return parts.join('.');
 };
 
-/** Lists `.py` files (and, with `extensionSuffixes`, compiled modules with their `.pyi`) under `root`. */
-export const walkModules = async (root: string, extensionSuffixes: string[] = []): Promise<ModuleFile[]> => {
-  const parent = dirname(root);
+/**
+ * Lists `.py` files (and, with `extensionSuffixes`, compiled modules with their `.pyi`) under `root`,
+ * named relative to `parent` (the search-path entry for a dotted subpackage).
+ */
+export const walkModules = async (
+  root: string,
+  extensionSuffixes: string[] = [],
+  parent = dirname(root),
+): Promise<ModuleFile[]> => {
   const files: ModuleFile[] = [];
   const visit = async (dir: string): Promise<void> => {
     let entries;

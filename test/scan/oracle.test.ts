@@ -29,7 +29,17 @@ const compare = async (python: string, dir: string) => {
   const lowConfidence = new Set(result.modules.filter((m) => m.lowConfidence).map((m) => m.name));
   const extra = [...ours].filter((k) => !oracle.has(k));
   const missing = [...oracle].filter((k) => !ours.has(k));
-  return { oracle, ours, extra, missing, rejectedModules, lowConfidence, result };
+  // Case 2 can also misattribute a method (same line, class lost): module and line match a missing key.
+  const lineOf = (k: string) => {
+    const [m, , line] = JSON.parse(k) as [string, string, number];
+    return `${m}:${line}`;
+  };
+  const missingLines = new Set(missing.map(lineOf));
+  const unexplainedExtra = extra.filter(
+    (k) => !rejectedModules.has(moduleOf(k)) && !(lowConfidence.has(moduleOf(k)) && missingLines.has(lineOf(k))),
+  );
+  const unexplainedMissing = missing.filter((k) => !lowConfidence.has(moduleOf(k)));
+  return { oracle, ours, extra, missing, unexplainedExtra, unexplainedMissing, result };
 };
 
 describe('scan matches CPython ast', () => {
@@ -41,8 +51,8 @@ describe('scan matches CPython ast', () => {
     try {
       const r = await compare(PYTHON, dir);
       expect(r.oracle.size).toBeGreaterThan(50_000);
-      expect(r.extra.filter((k) => !r.rejectedModules.has(moduleOf(k)))).toEqual([]);
-      expect(r.missing.filter((k) => !r.lowConfidence.has(moduleOf(k)))).toEqual([]);
+      expect(r.unexplainedExtra).toEqual([]);
+      expect(r.unexplainedMissing).toEqual([]);
       // Documented case 2 stays small: one method of test_compile.TestSourcePositions on 3.11.
       expect(r.missing.length).toBeLessThanOrEqual(5);
     } finally {
@@ -55,20 +65,21 @@ describe('scan matches CPython ast', () => {
     it.skipIf(!existsSync(dir))(`on Debian's python3-${pkg}`, async () => {
       const r = await compare(SYSTEM_PYTHON, dir);
       expect(r.oracle.size).toBeGreaterThan(1000);
-      expect(r.extra.filter((k) => !r.rejectedModules.has(moduleOf(k)))).toEqual([]);
-      expect(r.missing.filter((k) => !r.lowConfidence.has(moduleOf(k)))).toEqual([]);
+      expect(r.unexplainedExtra).toEqual([]);
+      expect(r.unexplainedMissing).toEqual([]);
     });
   }
 
   it('reports the #256 grammar case as low confidence with recovered classes', async () => {
     const dir = await tempDir();
+    // The statement CPython accepts and tree-sitter-python #256 does not (from CPython's test_compile.py).
     const source = [
       'class Before:',
       '    def ok(self):',
-      '        x = (1,',
-      '2)',
-      '        foo(',
-      '    1)',
+      '        def f():',
+      '            (bar.',
+      '        baz)',
+      '        return f',
       '',
       'class After:',
       '    def method(self):',
@@ -79,7 +90,10 @@ describe('scan matches CPython ast', () => {
     const result = await scanJson([join(dir, 'broken.py')]);
     const module = result.modules[0];
     expect(result.diagnostics.length).toBeGreaterThan(0);
-    expect(module.symbols.map((s) => s.qualname)).toContain('After.method');
-    expect(key(module.name, 'After', 8, false)).toBeTruthy();
+    expect(module.lowConfidence).toBe(true);
+    const found = new Set(module.symbols.map((s) => key(module.name, s.qualname, s.line, s.async)));
+    expect(found).toContain(key('broken', 'After', 8, false));
+    expect(found).toContain(key('broken', 'After.method', 9, false));
+    expect(found).toContain(key('broken', 'Before', 1, false));
   });
 });
