@@ -5,7 +5,15 @@
  * which is what keeps the native binding fast: one query call, few node accesses.
  */
 import type { Capture, SyntaxNode } from '../parser/adapter.js';
-import type { BranchStep, FileFacts, RawDef, RawDecorator, RawDynamic, RawReference } from './facts.js';
+import {
+  emptyFacts,
+  type BranchStep,
+  type FileFacts,
+  type RawDef,
+  type RawDecorator,
+  type RawDynamic,
+  type RawReference,
+} from './facts.js';
 import { readImport } from './extract-imports.js';
 import { collapse, fingerprint } from './text.js';
 
@@ -85,14 +93,7 @@ const exceptText = (header: string) =>
   );
 
 export const extractFacts = (source: string, captures: Capture[]): Omit<FileFacts, 'decodeProblem' | 'encoding'> => {
-  const facts: Omit<FileFacts, 'decodeProblem' | 'encoding'> = {
-    defs: [],
-    imports: [],
-    references: [],
-    dynamic: [],
-    errorLines: [],
-    errorRanges: [],
-  };
+  const facts: Omit<FileFacts, 'decodeProblem' | 'encoding'> = emptyFacts();
   const lineOf = lineIndex(source);
   const textOf = (c: { start: number; end: number }) => source.slice(c.start, c.end);
   const stack: Frame[] = [];

@@ -89,3 +89,15 @@ export interface FileFacts {
   decodeProblem: string | null;
   encoding: string;
 }
+
+/** Facts of a file with nothing in it (also what an unreadable file contributes). */
+export const emptyFacts = (): FileFacts => ({
+  defs: [],
+  imports: [],
+  references: [],
+  dynamic: [],
+  errorLines: [],
+  errorRanges: [],
+  decodeProblem: null,
+  encoding: 'utf-8',
+});

@@ -1,7 +1,7 @@
 /** Per-file facts of a located package → the public ScanResult (pure; no I/O). */
 import type { LocatedTarget, ModuleFile } from '../env/model.js';
 import { attachBindingSites, type ModuleView } from './bindings.js';
-import type { FileFacts } from './facts.js';
+import { emptyFacts, type FileFacts } from './facts.js';
 import { moduleHazards } from './hazards.js';
 import type { Diagnostic, ScanModule, ScanResult } from './model.js';
 import { isPackageFile, resolveImports, typeCheckingNames, type ModuleTable } from './modules.js';
@@ -14,17 +14,6 @@ export interface ParsedFile {
   error?: string;
 }
 
-const EMPTY: FileFacts = {
-  defs: [],
-  imports: [],
-  references: [],
-  dynamic: [],
-  errorLines: [],
-  errorRanges: [],
-  decodeProblem: null,
-  encoding: 'utf-8',
-};
-
 export const assemble = (
   target: LocatedTarget,
   parsed: ParsedFile[],
@@ -34,7 +23,7 @@ export const assemble = (
   const table: ModuleTable = new Map();
   for (const { file, facts, error } of parsed) {
     if (error) diagnostics.push({ severity: 'error', path: file.path, message: `could not be scanned: ${error}` });
-    table.set(file.name, { file, facts: facts ?? EMPTY, isPackage: isPackageFile(file.stub ?? file.path) });
+    table.set(file.name, { file, facts: facts ?? emptyFacts(), isPackage: isPackageFile(file.stub ?? file.path) });
   }
 
   const views = new Map<string, ModuleView>();

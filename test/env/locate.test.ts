@@ -127,6 +127,16 @@ describe('locating targets', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('uses $VIRTUAL_ENV when no --python is given', async () => {
+    const result = await patchkit(['scan', 'explodes', '--json'], {
+      env: { PATH: process.env.PATH ?? '', VIRTUAL_ENV: venv.dir },
+    });
+    expect(result.exitCode).toBe(0);
+    expect((JSON.parse(String(result.stdout)) as { interpreter: { executable: string } }).interpreter.executable).toBe(
+      venv.python,
+    );
+  });
+
   it('fails with exit 2 and one clear line for a missing interpreter', async () => {
     const result = await patchkit(['scan', 'json', '--python', '/nonexistent/python3']);
     expect(result.exitCode).toBe(2);
