@@ -44,7 +44,6 @@ const python = new Option(
   'interpreter of the environment (default: $VIRTUAL_ENV, $CONDA_PREFIX, python3)',
 );
 const json = new Option('--json', 'print JSON instead of text');
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const program = new Command('patchkit')
   .description('Author, install and maintain runtime patches of Python packages, without importing them.')
@@ -62,87 +61,6 @@ program
   .option('--no-cache', 'parse every file again, ignoring the cache')
   .addOption(new Option('--parser <kind>', 'tree-sitter binding').choices(['auto', 'native', 'wasm']).default('auto'))
   .action((target: string, options: Record<string, unknown>) => execute('scan', { target, ...options }));
-
-program
-  .command('new')
-  .description('generate a patch bundle (injector .pth/.start, loader, core, manifest, test) for targets')
-  .argument('<name>', 'bundle name: a Python identifier')
-  .requiredOption('--target <module:qualname>', 'what to wrap; globs allowed (mod:Class.*); repeatable', collect)
-  .addOption(python)
-  .option('--sentinel <module>', 'module whose import applies the patches (default: recommended per target)')
-  .addOption(new Option('--body <style>', 'wrapper body').choices(['passthrough', 'trace']).default('passthrough'))
-  .option('--out <dir>', 'output directory', '.')
-  .option('--force', 'replace an existing bundle directory')
-  .action((name: string, options: Record<string, unknown>) => execute('new', { name, ...options }));
-
-program
-  .command('pick')
-  .description('choose targets interactively, then generate like `new`')
-  .argument('<package>', 'package to scan')
-  .addOption(python)
-  .action((target: string, options: Record<string, unknown>) => execute('pick', { target, ...options }));
-
-program
-  .command('install')
-  .description('install a bundle into an environment (loader and core first, the .pth last)')
-  .argument('<bundle>', 'bundle directory')
-  .addOption(python)
-  .option('--user', 'install into the user site')
-  .option('--force', 'overwrite files patchkit did not write')
-  .action((bundle: string, options: Record<string, unknown>) => execute('install', { bundle, ...options }));
-
-program
-  .command('uninstall')
-  .description('remove an installed bundle exactly (the .pth first)')
-  .argument('<name>', 'bundle name')
-  .addOption(python)
-  .option('--user', 'the bundle was installed into the user site')
-  .action((name: string, options: Record<string, unknown>) => execute('uninstall', { name, ...options }));
-
-program
-  .command('list')
-  .description('bundles installed in an environment, with integrity')
-  .addOption(python)
-  .addOption(json)
-  .action((options: Record<string, unknown>) => execute('list', options));
-
-program
-  .command('verify')
-  .description('import each sentinel in a real interpreter and report every target: applied, skipped or error')
-  .argument('<name>', 'bundle name')
-  .addOption(python)
-  .addOption(json)
-  .option('--spawn', 'check a multiprocessing spawn child too')
-  .action((name: string, options: Record<string, unknown>) => execute('verify', { name, ...options }));
-
-program
-  .command('check')
-  .description('compare a bundle’s targets with the installed package (exit 1 on drift)')
-  .argument('<bundle>', 'bundle directory')
-  .addOption(python)
-  .option('--source <dir>', 'scan this source tree instead of the installed package')
-  .addOption(json)
-  .action((bundle: string, options: Record<string, unknown>) => execute('check', { bundle, ...options }));
-
-program
-  .command('build')
-  .description('build a reproducible wheel of a bundle for pip, uv, Docker images and Ray runtime_env')
-  .argument('<bundle>', 'bundle directory')
-  .option('--out <dir>', 'output directory', 'dist')
-  .action((bundle: string, options: Record<string, unknown>) => execute('build', { bundle, ...options }));
-
-program
-  .command('audit')
-  .description('list every .pth/.start file of an environment and what it runs (reads only, never executes)')
-  .addOption(python)
-  .addOption(json)
-  .action((options: Record<string, unknown>) => execute('audit', options));
-
-program
-  .command('demo')
-  .description('the whole loop on the stdlib in a throw-away venv: scan, generate, install, run, uninstall')
-  .addOption(python)
-  .action((options: Record<string, unknown>) => execute('demo', options));
 
 // `patchkit scan … | head` closes stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -54,6 +54,6 @@ export interface LocatedTarget {
   distribution: { name: string; version: string } | null;
   /** How it was found, for diagnostics: "site-packages", "stdlib", "editable (setuptools finder)", "path", … */
   via: string;
-  /** Every importable top-level package, for 'did you mean' on a miss; only filled when the target is not found. */
+  /** Notes about how the target was found, passed on as scan diagnostics (severity info). */
   diagnostics: string[];
 }
