@@ -1,37 +1,114 @@
 /**
- * Import-hook editable installs, read statically (pyright cannot resolve these: it would have to
- * run code). setuptools writes `__editable__.<dist>.pth` importing `__editable___<dist>_finder`
- * whose `MAPPING = {'pkg': '/src/pkg'}` names the source; `editables` writes `_<dist>.pth`
- * importing `_editable_impl_<dist>` / `__editables_*` with a similar mapping. Only string
- * literals are read: nothing is executed.
+ * Import-hook editable installs, read statically. pyright documents these as unresolvable
+ * because resolving them "requires executing Python code"; we read the finder's literals instead.
+ *
+ * - setuptools (PEP 660, default mode): `__editable__.<dist>-<ver>.pth` runs
+ *   `import __editable___<dist>_<ver>_finder; ….install()`; the finder module holds
+ *   `MAPPING: dict[str, str] = {'pkg': '/src/pkg'}` (keys may be dotted for packages inside a
+ *   namespace) written with repr().
+ * - editables (hatchling): `_<dist>.pth` runs `import _editable_impl_<dist>` (older releases
+ *   `__editables_<dist>`), whose body is `F.map_module('pkg', '/src/pkg/__init__.py')` lines.
+ * - scikit-build-core: `_<dist>_editable.py` calls `install({'pkg': '/src/pkg/__init__.py', …}, …)`.
+ *
+ * Every finder is only read (never imported). Their finders are appended to sys.meta_path, so
+ * they are consulted after PathFinder: a package found on the path wins.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { PthFile } from './pth.js';
+import { isStringMap, readAssignment, readCalls, type Literal } from './python-literal.js';
 
-const MODULE_IN_IMPORT = /^import\s+([\w.]+)/;
-const MAPPING = /MAPPING\s*(?::[^=]*)?=\s*\{([^}]*)\}/;
-const PAIR = /(['"])((?:(?!\1).)*)\1\s*:\s*(['"])((?:(?!\3).)*)\3/g;
-const ADD_CALL = /\.(?:map|add_path)\(\s*(['"])((?:(?!\1).)*)\1\s*,\s*(['"])((?:(?!\3).)*)\3/g;
+export type EditableTool = 'setuptools' | 'editables' | 'scikit-build-core';
 
-/** Top-level package name → source directory (or file), from every editable finder in a site dir. */
-export const editableMappings = (siteDir: string, pthFiles: PthFile[]): Map<string, string> => {
-  const mapping = new Map<string, string>();
+export interface EditableMapping {
+  /** Import name the finder answers for (`pkg`, or `ns.pkg` under a namespace). */
+  name: string;
+  /** Package directory or module file; for a namespace, one of its portions. */
+  path: string;
+  /** setuptools' NAMESPACES: directories that make up a namespace package, not one package. */
+  namespace?: boolean;
+  tool: EditableTool;
+  /** The finder module that holds the mapping. */
+  finder: string;
+  /** The .pth whose import line installs the finder. */
+  pth: string;
+}
+
+// `import a` / `import a, b` / `import a; a.install()`: the module names the line imports.
+const importedModules = (line: string): string[] => {
+  const m = /^import[ \t]+([\w., \t]+)/.exec(line);
+  return m
+    ? m[1]
+        .split(',')
+        .map((s) => s.trim().split(/\s/)[0])
+        .filter((s) => /^[\w.]+$/.test(s))
+    : [];
+};
+
+/** A mapped file `…/pkg/__init__.py` stands for its package directory. */
+const packageOrModule = (path: string) => (/^__init__\.pyi?$/.test(basename(path)) ? dirname(path) : path);
+
+const fromSetuptools = (source: string): Array<[string, string, boolean?]> => {
+  const mapping = readAssignment(source, 'MAPPING');
+  const pairs: Array<[string, string, boolean?]> = isStringMap(mapping) ? Object.entries(mapping) : [];
+  // NAMESPACES: {'ns': ['/src/ns']}: served by a path hook on a placeholder entry at the end of sys.path.
+  const namespaces = readAssignment(source, 'NAMESPACES');
+  if (namespaces && typeof namespaces === 'object' && !Array.isArray(namespaces))
+    for (const [name, paths] of Object.entries(namespaces))
+      if (Array.isArray(paths)) for (const p of paths) if (typeof p === 'string') pairs.push([name, p, true]);
+  return pairs;
+};
+
+const fromEditables = (source: string): Array<[string, string]> =>
+  readCalls(source, /\bmap_module/)
+    .filter(
+      (args): args is [string, string, ...Literal[]] => typeof args[0] === 'string' && typeof args[1] === 'string',
+    )
+    .map(([name, path]) => [name, packageOrModule(path)]);
+
+const fromScikitBuild = (source: string): Array<[string, string]> => {
+  const out: Array<[string, string]> = [];
+  for (const [files] of readCalls(source, /^install/m)) {
+    if (!isStringMap(files ?? null)) continue;
+    // Keys are every module of the build; the top-level ones say where each package lives.
+    for (const [name, path] of Object.entries(files as Record<string, string>))
+      if (!name.includes('.')) out.push([name, packageOrModule(path)]);
+  }
+  return out;
+};
+
+const toolFor = (module: string): EditableTool | null => {
+  if (module.startsWith('__editable__')) return 'setuptools';
+  if (module.startsWith('_editable_impl_') || module.startsWith('__editables_')) return 'editables';
+  if (/^_.+_editable$/.test(module)) return 'scikit-build-core';
+  return null;
+};
+
+/** Every import-hook editable mapping installed by the given (live) .pth files of one site dir, in order. */
+export const editableMappings = (siteDir: string, pthFiles: PthFile[]): EditableMapping[] => {
+  const found: EditableMapping[] = [];
   for (const pth of pthFiles) {
-    if (pth.hidden) continue;
     for (const { text } of pth.imports) {
-      const module = MODULE_IN_IMPORT.exec(text)?.[1];
-      if (!module || !/editable/.test(module)) continue;
-      let source: string;
-      try {
-        source = readFileSync(join(siteDir, `${module.replace(/\./g, '/')}.py`), 'utf8');
-      } catch {
-        continue;
+      for (const module of importedModules(text)) {
+        const tool = toolFor(module);
+        if (!tool) continue;
+        const finder = join(siteDir, `${module.replace(/\./g, '/')}.py`);
+        let source: string;
+        try {
+          source = readFileSync(finder, 'utf8');
+        } catch {
+          continue; // a dangling .pth: Python would print an error at start-up and go on
+        }
+        const pairs: Array<[string, string, boolean?]> =
+          tool === 'setuptools'
+            ? fromSetuptools(source)
+            : tool === 'editables'
+              ? fromEditables(source)
+              : fromScikitBuild(source);
+        for (const [name, path, namespace] of pairs)
+          found.push({ name, path, tool, finder, pth: pth.path, ...(namespace ? { namespace } : {}) });
       }
-      const body = MAPPING.exec(source)?.[1] ?? '';
-      for (const m of body.matchAll(PAIR)) mapping.set(m[2], m[4]);
-      for (const m of source.matchAll(ADD_CALL)) mapping.set(m[2], m[4]);
     }
   }
-  return mapping;
+  return found;
 };

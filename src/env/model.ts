@@ -26,6 +26,8 @@ export interface InterpreterFacts {
   userSiteEnabled: boolean;
   /** e.g. [".cpython-311-x86_64-linux-gnu.so", ".abi3.so", ".so"] */
   extensionSuffixes: string[];
+  /** Whether this site.py skips `.pth` files named `.…` (gh-113659: 3.13+, later patch releases); 3.11.7 does not. */
+  pthSkipsHidden?: boolean;
 }
 
 export type ModuleFileKind = 'source' | 'extension' | 'stub-only';

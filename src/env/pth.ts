@@ -1,6 +1,6 @@
 /**
  * `.pth` files read the way site.py reads them, without running anything: sorted names, dot-files
- * skipped (Python skips them too, see gh-113659), utf-8-sig else locale (latin-1 here), lines
+ * marked (3.13+ skips them, gh-113659; 3.11.7 still runs them), utf-8-sig else latin-1, universal newlines, lines
  * starting exactly with `import ` or `import\t` are code, blank and `#` lines skipped, the rest are
  * directories relative to the site dir, kept when they exist.
  */
@@ -15,7 +15,7 @@ export interface PthLine {
 export interface PthFile {
   path: string;
   name: string;
-  /** Python skips names starting with '.', so nothing in them runs (or is added). */
+  /** Name starts with '.': skipped by site.py since gh-113659 (3.13+), still processed by 3.11.7. */
   hidden: boolean;
   /** Directories added to sys.path, in order. */
   paths: string[];
@@ -48,7 +48,7 @@ export const readPth = (siteDir: string, name: string): PthFile => {
   }
   const text = decode(bytes);
   if (text === null) return { ...file, unreadable: 'binary content' };
-  text.split(/\r?\n/).forEach((raw, index) => {
+  text.split(/\r\n|\r|\n/).forEach((raw, index) => {
     if (raw.startsWith('import ') || raw.startsWith('import\t')) {
       file.imports.push({ line: index + 1, text: raw });
       return;
@@ -70,4 +70,26 @@ export const readPthFiles = (siteDir: string): PthFile[] => {
     return [];
   }
   return names.sort().map((name) => readPth(siteDir, name));
+};
+
+export interface SiteDirPth {
+  /** Every .pth of the dir, hidden ones included (marked), in site.py's order. */
+  files: PthFile[];
+  /** Directories the visible .pth files add to sys.path, in order, without duplicates. */
+  paths: string[];
+  /** Lines site.py would exec() at start-up, with the file they come from. */
+  imports: Array<PthLine & { file: string }>;
+}
+
+/**
+ * Path entries and import lines of one site dir: what `scan` follows and what `audit` reports.
+ * `skipHidden`: the interpreter's site.py ignores `.name.pth` (InterpreterFacts.pthSkipsHidden).
+ */
+export const readSiteDirPth = (siteDir: string, options: { skipHidden?: boolean } = {}): SiteDirPth => {
+  const files = readPthFiles(siteDir);
+  const skipHidden = options.skipHidden ?? true;
+  const visible = files.filter((f) => !(skipHidden && f.hidden));
+  const paths = [...new Set(visible.flatMap((f) => f.paths))];
+  const imports = visible.flatMap((f) => f.imports.map((i) => ({ ...i, file: f.path })));
+  return { files, paths, imports };
 };

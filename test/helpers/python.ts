@@ -26,10 +26,12 @@ export const makeVenv = async (options: { python?: string; withPip?: boolean; sy
   if (options.systemSite) args.push('--system-site-packages');
   await execa(options.python ?? PYTHON, [...args, dir]);
   const python = join(dir, 'bin', 'python');
+  // The venv scheme, not the default one: Debian's default (posix_local) points at <base>/local/lib/….
   const { stdout } = await execa(python, [
     '-S',
     '-c',
-    'import sysconfig,sys;print(sysconfig.get_paths(vars={"base":sys.argv[1],"platbase":sys.argv[1]})["purelib"])',
+    'import sysconfig,sys;s="venv" if "venv" in sysconfig.get_scheme_names() else "posix_prefix";' +
+      'print(sysconfig.get_paths(scheme=s,vars={"base":sys.argv[1],"platbase":sys.argv[1]})["purelib"])',
     dir,
   ]);
   const venv: Venv = {
