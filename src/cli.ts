@@ -44,6 +44,7 @@ const python = new Option(
   'interpreter of the environment (default: $VIRTUAL_ENV, $CONDA_PREFIX, python3)',
 );
 const json = new Option('--json', 'print JSON instead of text');
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const program = new Command('patchkit')
   .description('Author, install and maintain runtime patches of Python packages, without importing them.')
@@ -61,6 +62,18 @@ program
   .option('--no-cache', 'parse every file again, ignoring the cache')
   .addOption(new Option('--parser <kind>', 'tree-sitter binding').choices(['auto', 'native', 'wasm']).default('auto'))
   .action((target: string, options: Record<string, unknown>) => execute('scan', { target, ...options }));
+
+program
+  .command('new')
+  .description('generate a patch bundle (injector .pth/.start, loader, core, manifest, test) for targets')
+  .argument('<name>', 'bundle name: a Python identifier')
+  .requiredOption('--target <module:qualname>', 'what to wrap; globs allowed (mod:Class.*); repeatable', collect)
+  .addOption(python)
+  .option('--sentinel <module>', 'module whose import applies the patches (default: recommended per target)')
+  .addOption(new Option('--body <style>', 'wrapper body').choices(['passthrough', 'trace']).default('passthrough'))
+  .option('--out <dir>', 'output directory', '.')
+  .option('--force', 'replace an existing bundle directory')
+  .action((name: string, options: Record<string, unknown>) => execute('new', { name, ...options }));
 
 // `patchkit scan … | head` closes stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

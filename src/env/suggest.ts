@@ -1,19 +1,6 @@
 /** "Did you mean": the importable names in some directories closest to a name that was not found. */
 import { readdirSync } from 'node:fs';
-
-const distance = (a: string, b: string): number => {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-};
+import { editDistance as distance } from '../util/edit-distance.js';
 
 /** Module-ish names in `dirs`: packages, .py files and compiled modules, without suffixes. */
 const importableNames = (dirs: string[]): Set<string> => {

@@ -1,0 +1,40 @@
+/**
+ * Writes a rendered bundle to `<out>/<name>/`: into a temporary sibling first, then one rename, so a
+ * failure (or Ctrl-C) never leaves a half-written bundle. An existing directory is replaced only with force.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ValidationError } from '../errors.js';
+
+export const writeBundle = async (
+  out: string,
+  name: string,
+  files: Map<string, string>,
+  options: { force?: boolean } = {},
+): Promise<string> => {
+  const dir = resolve(out, name);
+  if (existsSync(dir) && !options.force) {
+    throw new ValidationError(`${dir} already exists`, 'pass --force to replace it, or choose another --out');
+  }
+  await mkdir(resolve(out), { recursive: true });
+  const stamp = `${process.pid}-${Date.now().toString(36)}`;
+  const temp = resolve(out, `.${name}.patchkit-tmp-${stamp}`);
+  const old = resolve(out, `.${name}.patchkit-old-${stamp}`);
+  try {
+    await mkdir(temp);
+    for (const [file, contents] of files) {
+      if (file.includes('/') || file.includes('\\') || file.startsWith('.'))
+        throw new Error(`bad bundle file name ${file}`);
+      await writeFile(join(temp, file), contents, 'utf8');
+    }
+    if (existsSync(dir)) await rename(dir, old);
+    await rename(temp, dir);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    if (existsSync(old) && !existsSync(dir)) await rename(old, dir);
+    throw error;
+  }
+  await rm(old, { recursive: true, force: true });
+  return dir;
+};

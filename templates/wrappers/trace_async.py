@@ -1,0 +1,17 @@
+def __PATCHKIT_FACTORY__(original):
+    """Trace wrapper for __PATCHKIT_TARGET__: one JSON line per awaited call when the trace file is set."""
+    # Target: __PATCHKIT_DEF__
+
+    @functools.wraps(original)
+    async def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        error = None
+        try:
+            return await original(*args, **kwargs)
+        except BaseException as exc:
+            error = type(exc).__name__
+            raise
+        finally:
+            _trace(__PATCHKIT_KEY__, start, error)
+
+    return wrapper
