@@ -75,6 +75,13 @@ program
   .option('--force', 'replace an existing bundle directory')
   .action((name: string, options: Record<string, unknown>) => execute('new', { name, ...options }));
 
+program
+  .command('pick')
+  .description('choose targets interactively (fuzzy search), then generate like `new`')
+  .argument('<package>', 'package to scan')
+  .addOption(python)
+  .action((target: string, options: Record<string, unknown>) => execute('pick', { target, ...options }));
+
 // `patchkit scan … | head` closes stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -62,6 +62,7 @@ const toInput = async (r: Resolved, sentinel: string | undefined): Promise<Targe
   };
 };
 
+/** Scans the packages the targets name, then generates. */
 export const run = async (options: NewOptions): Promise<NewResult> => {
   validateName(options.name);
   if (options.sentinel) validateModule(options.sentinel, '--sentinel');
@@ -81,7 +82,14 @@ export const run = async (options: NewOptions): Promise<NewResult> => {
       }),
     );
   }
-  const resolved = resolveTargets(patterns, results);
+  return generate(options, results);
+};
+
+/** Resolves the targets in scans already made (`pick` has its own), renders and writes the bundle. */
+export const generate = async (options: NewOptions, results: ScanResult[]): Promise<NewResult> => {
+  validateName(options.name);
+  if (options.sentinel) validateModule(options.sentinel, '--sentinel');
+  const resolved = resolveTargets((options.target ?? []).map(parseTarget), results);
   const first = resolved[0].result.package;
   const model = buildModel({
     name: options.name,
