@@ -1,0 +1,84 @@
+"""Per-call overhead of generated passthrough wrappers next to a bare functools.wraps closure and
+wrapt's FunctionWrapper, for a function, a method, a classmethod and an async function.
+
+Run in a venv where the bundle patching `benchtarget` is installed and wrapt importable.
+Usage: python percall.py <repeats>. Prints one JSON object of ns/call.
+"""
+import functools, json, statistics, sys, timeit
+
+import benchtarget  # the sentinel: the bundle's wrappers are applied now
+import wrapt
+
+repeats = int(sys.argv[1])
+N = 200_000
+
+
+def closure(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+def async_closure(fn):
+    # The fair baseline for an async target: a coroutine function stays a coroutine function.
+    @functools.wraps(fn)
+    async def wrapper(*args, **kwargs):
+        return await fn(*args, **kwargs)
+    return wrapper
+
+
+def wrapt_passthrough(wrapped, instance, args, kwargs):
+    return wrapped(*args, **kwargs)
+
+
+def drive(coro):
+    try:
+        coro.send(None)
+    except StopIteration as stop:
+        return stop.value
+
+
+C = benchtarget.C
+orig_f = benchtarget.f.__wrapped__
+orig_m = C.__dict__["m"].__wrapped__
+orig_cm = C.__dict__["cm"].__func__.__wrapped__
+orig_af = benchtarget.af.__wrapped__
+assert benchtarget.f is not orig_f, "bundle not applied"
+
+
+class Plain:
+    m = orig_m
+    cm = classmethod(orig_cm)
+
+
+class Closure:
+    m = closure(orig_m)
+    cm = classmethod(closure(orig_cm))
+
+
+class Wrapt:
+    m = wrapt.FunctionWrapper(orig_m, wrapt_passthrough)
+    cm = wrapt.FunctionWrapper(classmethod(orig_cm), wrapt_passthrough)
+
+
+obj = {"plain": Plain(), "closure": Closure(), "wrapt": Wrapt(), "patchkit": C()}
+cases = {
+    "function": {"plain": lambda: orig_f(1), "closure": (lambda g: lambda: g(1))(closure(orig_f)),
+                 "wrapt": (lambda g: lambda: g(1))(wrapt.FunctionWrapper(orig_f, wrapt_passthrough)),
+                 "patchkit": lambda: benchtarget.f(1)},
+    "method": {k: (lambda o: lambda: o.m(1))(o) for k, o in obj.items()},
+    "classmethod": {"plain": lambda: Plain.cm(1), "closure": lambda: Closure.cm(1), "wrapt": lambda: Wrapt.cm(1),
+                    "patchkit": lambda: C.cm(1)},
+    "async": {"plain": lambda: drive(orig_af(1)), "closure": (lambda g: lambda: drive(g(1)))(async_closure(orig_af)),
+              "wrapt": (lambda g: lambda: drive(g(1)))(wrapt.FunctionWrapper(orig_af, wrapt_passthrough)),
+              "patchkit": lambda: drive(benchtarget.af(1))},
+}
+out = {}
+for case, variants in cases.items():
+    samples = {k: [] for k in variants}
+    for r in range(repeats):  # alternate variants within each repeat
+        for k, fn in variants.items():
+            samples[k].append(timeit.timeit(fn, number=N) / N * 1e9)
+    out[case] = {k: statistics.median(v) for k, v in samples.items()}
+print(json.dumps(out))

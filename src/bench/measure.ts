@@ -1,0 +1,82 @@
+/**
+ * Timing commands fairly on a shared machine: every compared command runs in the same session,
+ * alternating, several times; the median is kept and only ratios are judged. Peak RSS comes from
+ * GNU time (`/usr/bin/time -f %M`), which wraps every side alike.
+ */
+import { execa } from 'execa';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Command {
+  label: string;
+  argv: string[];
+  env?: Record<string, string>;
+  /** Runs once before timing (fills a cache, warms the page cache). */
+  prepare?: boolean;
+}
+
+export interface Timing {
+  label: string;
+  command: string;
+  wallMs: number;
+  rssMb: number;
+  runs: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+export const shellQuote = (argv: string[]) =>
+  argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+
+const once = async (command: Command, dir: string) => {
+  const timeFile = join(dir, 'time.txt');
+  const start = process.hrtime.bigint();
+  await execa('/usr/bin/time', ['-f', '%M', '-o', timeFile, ...command.argv], {
+    env: command.env,
+    stdout: { file: join(dir, 'stdout') },
+    stderr: 'ignore',
+    stdin: 'ignore',
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const rssKb = Number((await readFile(timeFile, 'utf8')).trim().split('\n').pop());
+  return { wallMs, rssKb };
+};
+
+/** Runs the commands alternately `runs` times; the order rotates so none always goes first. */
+export const compare = async (commands: Command[], runs: number, log: (line: string) => void): Promise<Timing[]> => {
+  const dir = await mkdtemp(join(tmpdir(), 'patchkit-bench-'));
+  for (const c of commands) {
+    log(
+      `  $ ${
+        c.env
+          ? `${Object.entries(c.env)
+              .filter(([k]) => k.startsWith('PATCHKIT') || k.startsWith('PYTHON'))
+              .map(([k, v]) => `${k}=${v} `)
+              .join('')}`
+          : ''
+      }${shellQuote(c.argv)}`,
+    );
+    await once(c, dir); // warm-up (and cache fill for `prepare`)
+  }
+  const samples = commands.map(() => ({ wall: [] as number[], rss: [] as number[] }));
+  for (let r = 0; r < runs; r++) {
+    for (let k = 0; k < commands.length; k++) {
+      const i = (k + r) % commands.length;
+      const { wallMs, rssKb } = await once(commands[i], dir);
+      samples[i].wall.push(wallMs);
+      samples[i].rss.push(rssKb);
+    }
+  }
+  return commands.map((c, i) => ({
+    label: c.label,
+    command: shellQuote(c.argv),
+    wallMs: median(samples[i].wall),
+    rssMb: median(samples[i].rss) / 1024,
+    runs,
+  }));
+};

@@ -1,0 +1,53 @@
+/**
+ * `npm run bench [-- --quick]`: scan, start-up, per-call and CLI measurements as same-run ratios,
+ * printed with the commands that produced them. The full run writes BENCHMARKS.md and
+ * bench/results.json and exits 1 on any FAIL. The quick run (a small corpus, fewer runs; CI) writes
+ * nothing and proves every section still runs end to end; it does not judge ratios, because on a
+ * small corpus fixed costs (Node and interpreter start-up, worker spawn) dominate the scan lines.
+ */
+import { execa } from 'execa';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { benchCli } from './cli.js';
+import { createContext } from './context.js';
+import { benchPerCall } from './percall.js';
+import { machineDescription, renderMarkdown, type BenchReport } from './report.js';
+import { benchScan } from './scan.js';
+import { benchStartup } from './startup.js';
+
+const quick = process.argv.includes('--quick');
+const ctx = await createContext(quick);
+const { stdout: python } = await execa('python3', ['-S', '-c', 'import sys; print("CPython", sys.version.split()[0])']);
+const scan = await benchScan(ctx);
+const startup = await benchStartup(ctx);
+const perCall = await benchPerCall(ctx);
+const cli = await benchCli(ctx);
+const notesFile = join(ctx.repo, 'bench/NOTES.md');
+const notes = (await readFile(notesFile, 'utf8').catch(() => ''))
+  .split('\n')
+  .filter((l) => l.startsWith('- '))
+  .map((l) => l.slice(2));
+const report: BenchReport = {
+  date: new Date().toISOString(),
+  quick,
+  machine: machineDescription(python.trim()),
+  lines: [...scan.lines, ...startup.lines, ...perCall.lines, ...cli.lines],
+  timings: [...scan.timings, ...cli.timings],
+  startup: startup.report,
+  perCall: perCall.report,
+  notes,
+};
+ctx.log('');
+for (const l of report.lines) {
+  const verdict = Number.isFinite(l.limit) ? (l.pass ? 'PASS' : 'FAIL') : 'info';
+  ctx.log(
+    `${verdict.padEnd(4)}  ${l.section}: ${l.name}: ${l.ratio.toFixed(3)}${Number.isFinite(l.limit) ? ` (limit ${l.limit})` : ''}  ${l.detail}`,
+  );
+}
+if (!quick) {
+  await writeFile(join(ctx.repo, 'BENCHMARKS.md'), renderMarkdown(report));
+  await writeFile(join(ctx.repo, 'bench/results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  ctx.log('wrote BENCHMARKS.md and bench/results.json');
+}
+const failed = quick ? [] : report.lines.filter((l) => Number.isFinite(l.limit) && !l.pass);
+process.exitCode = failed.length ? 1 : 0;
