@@ -82,6 +82,72 @@ program
   .addOption(python)
   .action((target: string, options: Record<string, unknown>) => execute('pick', { target, ...options }));
 
+program
+  .command('install')
+  .description('install a bundle into an environment (atomic, byte-compiled, recorded for uninstall)')
+  .argument('<bundle>', 'bundle directory written by `patchkit new`')
+  .addOption(python)
+  .addOption(json)
+  .option('--user', 'install into the user site-packages')
+  .option('--force', 'replace files patchkit did not write (or that were edited since)')
+  .action((bundle: string, options: Record<string, unknown>) => execute('install', { bundle, ...options }));
+
+program
+  .command('uninstall')
+  .description('remove an installed bundle: .pth/.start first, then exactly the recorded files')
+  .argument('<name>', 'bundle name')
+  .addOption(python)
+  .addOption(json)
+  .action((name: string, options: Record<string, unknown>) => execute('uninstall', { name, ...options }));
+
+program
+  .command('list')
+  .description('bundles installed in an environment, their targets, and whether their files were edited')
+  .addOption(python)
+  .addOption(json)
+  .action((options: Record<string, unknown>) => execute('list', options));
+
+program
+  .command('verify')
+  .description('import each sentinel in the target interpreter and report every target: applied, skipped, error')
+  .argument('<name>', 'bundle name')
+  .addOption(python)
+  .addOption(json)
+  .option('--spawn', 'check a multiprocessing spawn child too')
+  .action((name: string, options: Record<string, unknown>) => execute('verify', { name, ...options }));
+
+program
+  .command('check')
+  .description('re-scan the target package and compare it with the manifest (exit 1 on any drift)')
+  .argument('<bundle>', 'bundle directory')
+  .addOption(python)
+  .option('--source <dir>', 'scan this source tree instead of the installed package')
+  .addOption(json)
+  .option('--no-cache', 'parse every file again, ignoring the cache')
+  .action((bundle: string, options: Record<string, unknown>) => execute('check', { bundle, ...options }));
+
+program
+  .command('build')
+  .description('build a reproducible wheel of a bundle (pip install / uninstall it anywhere, no Node needed)')
+  .argument('<bundle>', 'bundle directory')
+  .option('--out <dir>', 'output directory', '.')
+  .addOption(json)
+  .action((bundle: string, options: Record<string, unknown>) => execute('build', { bundle, ...options }));
+
+program
+  .command('audit')
+  .description('every .pth and .start file of an environment: executable lines, owner, risk flags (runs nothing)')
+  .addOption(python)
+  .addOption(json)
+  .action((options: Record<string, unknown>) => execute('audit', options));
+
+program
+  .command('demo')
+  .description('the whole loop on the stdlib in a throw-away venv: scan, generate, install, run, trace, uninstall')
+  .option('--python <exe>', 'base interpreter for the throw-away venv', 'python3')
+  .option('--keep', 'keep the venv and bundle directory')
+  .action((options: Record<string, unknown>) => execute('demo', options));
+
 // `patchkit scan … | head` closes stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -12,7 +12,7 @@ export const render = (data: NewResult, _options: NewOptions): string => {
     );
   lines.push(
     '',
-    `next: install it as ${data.dir}/README.md describes    kill switch: ${model.envPrefix}_PATCH_DISABLE=1`,
+    `next: patchkit install ${data.dir}    kill switch: ${model.envPrefix}_PATCH_DISABLE=1`,
   );
   return lines.join('\n');
 };

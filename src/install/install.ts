@@ -1,0 +1,139 @@
+/**
+ * `install` as a sequence of atomic steps, ordered so that a process killed between any two of them
+ * leaves an interpreter that starts cleanly and an install the next run can finish or remove:
+ *   1. the dist-info: patchkit.json (identity) and an intent RECORD listing every file about to be written;
+ *   2. loader and core (nothing imports them yet);
+ *   3. their bytecode, compiled by the target interpreter;
+ *   4. the `.pth` and `.start` — only now does any interpreter start run the loader;
+ *   5. files of a previous install that the new one does not have;
+ *   6. the final RECORD (with the .pyc hashes).
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { EnvironmentError } from '../errors.js';
+import { lookupDirs, installDir, ensureWritable, type TargetEnv } from './target.js';
+import { distInfoStem, type LoadedBundle } from './bundle.js';
+import { writeFileAtomic } from './atomic.js';
+import { byteCompile, checkSyntax } from './compile.js';
+import { findConflicts } from './conflicts.js';
+import { distInfoDirsFor, findInstalled, sweepLeftovers } from './installed.js';
+import { entryFor, formatRecord, type RecordEntry } from './record.js';
+import { removeEntries } from './remove.js';
+import { metadataText } from '../wheel/metadata.js';
+import { MANIFEST_FILE } from '../generate/manifest.js';
+
+export interface InstallOutcome {
+  name: string;
+  distribution: string;
+  version: string;
+  python: string;
+  siteDir: string;
+  distInfo: string;
+  /** Site-dir relative paths written, in order. */
+  written: string[];
+  compiled: string[];
+  /** Files of a previous install that were removed (or replaced by --force). */
+  removed: string[];
+  replacedVersions: string[];
+  forced: { path: string; why: string }[];
+  /** Other site dirs of this interpreter that also hold the bundle (the first on sys.path wins). */
+  alsoIn: string[];
+}
+
+export const installBundle = async (
+  bundle: LoadedBundle,
+  env: TargetEnv,
+  options: { user?: boolean; force?: boolean },
+): Promise<InstallOutcome> => {
+  const { facts, python } = env;
+  const name = bundle.manifest.name;
+  const siteDir = await installDir(facts, Boolean(options.user));
+  await ensureWritable(siteDir, facts, Boolean(options.user));
+  const distInfo = `${distInfoStem(name)}-${bundle.version}.dist-info`;
+  const distDir = join(siteDir, distInfo);
+  await sweepLeftovers(
+    siteDir,
+    name,
+    bundle.files.map((f) => f.name),
+  );
+
+  await checkSyntax(
+    python,
+    bundle.files.filter((f) => f.name.endsWith('.py')).map((f) => join(bundle.dir, f.name)),
+  );
+  const meta = new Map<string, Uint8Array>([
+    [`${distInfo}/${MANIFEST_FILE}`, bundle.manifestBytes],
+    [`${distInfo}/METADATA`, Buffer.from(metadataText(bundle))],
+    [`${distInfo}/INSTALLER`, Buffer.from('patchkit\n')],
+  ]);
+  const payload = new Map<string, Uint8Array>(bundle.files.map((f) => [f.name, f.data]));
+  const old = await findInstalled(siteDir, name);
+  const conflicts = await findConflicts(siteDir, payload, old, await distInfoDirsFor(siteDir, name));
+  if (conflicts.length > 0 && !options.force) {
+    throw new EnvironmentError(
+      `not installing ${name} into ${siteDir}:\n${conflicts.map((c) => `  ${c.path}: ${c.why}`).join('\n')}`,
+      'pass --force to replace them (patchkit will then own and later remove them)',
+    );
+  }
+
+  const entries: RecordEntry[] = [...meta, ...payload].map(([path, data]) => entryFor(path, data));
+  const recordPath = `${distInfo}/RECORD`;
+  const newPaths = new Set([...entries.map((e) => e.path), recordPath]);
+  // Old entries of the same dist-info stay listed until step 5 removes them: a kill before then
+  // must not orphan them.
+  const sameDir = old.filter((b) => b.distInfo === distInfo).flatMap((b) => b.entries);
+  const intent = [
+    ...entries,
+    ...sameDir.filter((e) => !newPaths.has(e.path)),
+    { path: recordPath, hash: null, size: null },
+  ];
+
+  const written: string[] = [];
+  const write = async (path: string, data: Uint8Array) => {
+    await writeFileAtomic(join(siteDir, path), data);
+    written.push(path);
+  };
+  await mkdir(distDir, { recursive: true });
+  await write(`${distInfo}/${MANIFEST_FILE}`, bundle.manifestBytes);
+  await write(recordPath, Buffer.from(formatRecord(intent)));
+  for (const [path, data] of meta) if (!path.endsWith(MANIFEST_FILE)) await write(path, data);
+  for (const f of bundle.files) if (f.role === 'loader' || f.role === 'core') await write(f.name, f.data);
+
+  const pycs = await byteCompile(
+    python,
+    bundle.files.filter((f) => f.name.endsWith('.py')).map((f) => join(siteDir, f.name)),
+  );
+  const compiled: RecordEntry[] = [];
+  for (const pyc of pycs) compiled.push(entryFor(relative(siteDir, pyc).split('\\').join('/'), await readFile(pyc)));
+
+  for (const f of bundle.files) if (f.role === 'pth' || f.role === 'start') await write(f.name, f.data);
+
+  const keep = new Set([...newPaths, ...compiled.map((e) => e.path)]);
+  const removed = await removeEntries(
+    siteDir,
+    old.flatMap((b) => b.entries),
+    keep,
+  );
+  await write(
+    recordPath,
+    Buffer.from(formatRecord([...entries, ...compiled, { path: recordPath, hash: null, size: null }])),
+  );
+
+  const alsoIn: string[] = [];
+  for (const dir of lookupDirs(facts))
+    if (dir !== siteDir && (await findInstalled(dir, name)).length > 0) alsoIn.push(dir);
+  return {
+    name,
+    distribution: bundle.distribution,
+    version: bundle.version,
+    python,
+    siteDir,
+    distInfo,
+    written,
+    compiled: compiled.map((e) => e.path),
+    removed,
+    replacedVersions: old.filter((b) => b.distInfo !== distInfo).map((b) => b.version),
+    forced: options.force ? conflicts : [],
+    alsoIn,
+  };
+};
