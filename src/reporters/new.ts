@@ -10,10 +10,7 @@ export const render = (data: NewResult, _options: NewOptions): string => {
     lines.push(
       `  ${t.key}  (${t.kind}${t.async ? ', async' : ''}${t.generator ? ', generator' : ''})  sentinel ${t.sentinel}`,
     );
-  lines.push(
-    '',
-    `next: patchkit install ${data.dir}    kill switch: ${model.envPrefix}_PATCH_DISABLE=1`,
-  );
+  lines.push('', `next: patchkit install ${data.dir}    kill switch: ${model.envPrefix}_PATCH_DISABLE=1`);
   return lines.join('\n');
 };
 
