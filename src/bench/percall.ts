@@ -4,7 +4,7 @@ import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { budget, type BudgetLine } from './budget.js';
 import type { BenchContext } from './context.js';
-import { copyBundle, generateBundle, makeVenv } from './venv.js';
+import { generateBundle, installBundle, makeVenv } from './venv.js';
 
 type Variants = Record<'plain' | 'closure' | 'wrapt' | 'patchkit', number>;
 
@@ -16,7 +16,7 @@ export const benchPerCall = async (
   await copyFile(join(ctx.repo, 'bench/benchtarget.py'), join(venv.site, 'benchtarget.py'));
   const targets = ['benchtarget:f', 'benchtarget:C.m', 'benchtarget:C.cm', 'benchtarget:af'];
   const bundle = await generateBundle(ctx.bin, join(ctx.work, 'bundles'), 'benchcall', targets, venv.python);
-  await copyBundle(bundle, venv.site, venv.python);
+  await installBundle(ctx.bin, bundle, venv.python);
   const argv = [venv.python, join(ctx.repo, 'bench/percall.py'), String(ctx.quick ? 3 : 7)];
   ctx.log(`  $ ${argv.join(' ')}`);
   const { stdout } = await execa(argv[0], argv.slice(1));

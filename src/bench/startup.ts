@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { budget, type BudgetLine } from './budget.js';
 import type { BenchContext } from './context.js';
-import { copyBundle, generateBundle, makeVenv } from './venv.js';
+import { generateBundle, installBundle, makeVenv } from './venv.js';
 
 const MODULES_SCRIPT = `
 import sys, pkgutil
@@ -20,7 +20,7 @@ export const benchStartup = async (
   const withB = await makeVenv('python3', join(ctx.work, 'venv-with'));
   const without = await makeVenv('python3', join(ctx.work, 'venv-without'));
   const bundle = await generateBundle(ctx.bin, join(ctx.work, 'bundles'), 'benchstart', ['json:dumps'], withB.python);
-  await copyBundle(bundle, withB.site, withB.python);
+  await installBundle(ctx.bin, bundle, withB.python);
   const { stdout: modules } = await execa(without.python, ['-S', '-c', MODULES_SCRIPT]);
   const list = join(ctx.work, 'modules.txt');
   await writeFile(list, modules);

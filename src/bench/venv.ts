@@ -1,6 +1,5 @@
-/** Throw-away venvs with a generated bundle copied in and byte-compiled, as an install would leave it. */
+/** Throw-away venvs with a generated bundle installed by `patchkit install`. */
 import { execa } from 'execa';
-import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const makeVenv = async (python: string, dir: string, systemSite = false) => {
@@ -29,14 +28,6 @@ export const generateBundle = async (bin: string, out: string, name: string, tar
   return join(out, name);
 };
 
-/** Loader and core first, the .pth last; then byte-compile so no start recompiles the loader. */
-export const copyBundle = async (bundle: string, site: string, python: string) => {
-  const files = await readdir(bundle);
-  const order = [
-    ...files.filter((f) => f.endsWith('.py') && !f.startsWith('test_')),
-    ...files.filter((f) => f.endsWith('.pth') || f.endsWith('.start')),
-  ];
-  for (const f of order) await copyFile(join(bundle, f), join(site, f));
-  const compiled = order.filter((f) => f.endsWith('.py')).map((f) => join(site, f));
-  await execa(python, ['-m', 'py_compile', ...compiled]);
-};
+/** `patchkit install`: what a user runs (atomic, loader first, byte-compiled). */
+export const installBundle = (bin: string, bundle: string, python: string) =>
+  execa(process.execPath, [bin, 'install', bundle, '--python', python]);

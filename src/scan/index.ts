@@ -3,9 +3,7 @@
  * and assemble the inventory. Never prints; progress goes through the optional callback.
  */
 import { stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { locatePath } from '../env/locate-path.js';
+import { isPathTarget, locatePath } from '../env/locate-path.js';
 import type { InterpreterFacts, LocatedTarget } from '../env/model.js';
 import type { ParserKind } from '../parser/adapter.js';
 import { noCache, openCache } from './cache.js';
@@ -33,12 +31,6 @@ export interface ScanRun {
   parsed: number;
   cached: number;
 }
-
-const isPathTarget = (target: string, cwd: string) =>
-  target.includes('/') ||
-  target.includes('\\') ||
-  target.endsWith('.py') ||
-  (target.startsWith('.') && existsSync(resolve(cwd, target)));
 
 export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => {
   const env = options.env ?? process.env;
