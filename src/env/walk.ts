@@ -8,7 +8,7 @@
  * 'extension' with the `.pyi` that describes them (`x.pyi`, or `x/__init__.pyi` as torch._C
  * has it), and a `.pyi` with neither a `.py` nor a compiled module beside it as 'stub-only'.
  */
-import { access, readdir } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { ModuleFile } from './model.js';
 
@@ -68,6 +68,8 @@ export const walkModules = async (
       if (entry.isDirectory()) {
         subdirs.push(path);
       } else if (entry.name.endsWith('.py')) {
+        // os.walk files a link to a directory under dirs (and Python cannot import it): not a module.
+        if (entry.isSymbolicLink() && (await isDirectory(path))) continue;
         files.push({ name: moduleNameFor(parent, path), path, kind: 'source' });
         stems.add(entry.name.slice(0, -3));
       } else if (entry.isFile() || entry.isSymbolicLink()) {
@@ -101,6 +103,13 @@ export const walkModules = async (
   }
   return files.sort((a, b) => byName(a.name, b.name) || byName(a.kind, b.kind));
 };
+
+/** Follows links; false for dangling links and loops, which stay listed and are reported by the parse. */
+const isDirectory = (path: string) =>
+  stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 
 const exists = (path: string) =>
   access(path).then(

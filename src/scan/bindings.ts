@@ -18,9 +18,14 @@ export interface ModuleView {
 const MAX_HOPS = 16;
 
 /** A consumer that stores its imported copy by value (`HANDLERS = [f]`) keeps the original twice over. */
-const noteCapturedCopies = (view: ModuleView, local: string, item: BuiltSymbol) => {
+const noteCapturedCopies = (
+  view: ModuleView,
+  moduleLevelRefs: Map<string, number[]>,
+  local: string,
+  item: BuiltSymbol,
+) => {
   if (item.raw.isClass) return;
-  const lines = view.references.filter((r) => r.name === local && r.scope === '').map((r) => `${view.name}:${r.line}`);
+  const lines = (moduleLevelRefs.get(local) ?? []).map((line) => `${view.name}:${line}`);
   if (lines.length === 0) return;
   item.symbol.hazards.push({
     code: 'captured-by-value',
@@ -59,13 +64,22 @@ export const attachBindingSites = (views: Map<string, ModuleView>, table: Module
   };
 
   for (const view of views.values()) {
+    // Module-level references by name, built once per module: filtering them per alias is quadratic
+    // in a generated __init__ that re-exports thousands of names.
+    const moduleLevelRefs = new Map<string, number[]>();
+    for (const r of view.references) {
+      if (r.scope !== '') continue;
+      const lines = moduleLevelRefs.get(r.name) ?? [];
+      lines.push(r.line);
+      moduleLevelRefs.set(r.name, lines);
+    }
     for (const alias of view.imports.aliases) {
       const found = follow(alias.module, alias.name);
       if (!found) continue;
       const site: BindingSite = { module: view.name, name: alias.local, line: alias.line, lazy: alias.lazy };
       if (found.via.length) site.via = found.via;
       found.item.symbol.bindingSites.push(site);
-      if (!alias.lazy) noteCapturedCopies(view, alias.local, found.item);
+      if (!alias.lazy) noteCapturedCopies(view, moduleLevelRefs, alias.local, found.item);
     }
     for (const wildcard of view.imports.wildcards) {
       const source = views.get(wildcard.module);

@@ -17,7 +17,9 @@ export interface Decoded {
 const normaliseCodec = (name: string): string => {
   const n = name.toLowerCase().replace(/_/g, '-');
   if (n === 'utf8' || n.startsWith('utf-8')) return 'utf-8';
-  if (['latin-1', 'latin1', 'iso-latin-1', 'l1', 'iso8859-1', 'iso-8859-1'].includes(n)) return 'latin1';
+  if (['latin-1', 'latin1', 'iso-latin-1', 'l1', 'iso8859-1', 'iso-8859-1', '8859', 'cp819'].includes(n))
+    return 'latin1';
+  if (['ascii', 'us-ascii', '646', 'us'].includes(n)) return 'ascii';
   if (n.startsWith('iso8859-')) return `iso-8859-${n.slice(8)}`;
   if (n === 'cp1252' || n === 'windows-1252') return 'windows-1252';
   return n;
@@ -40,6 +42,37 @@ const findCookie = (bytes: Uint8Array): string | null => {
 
 const normaliseNewlines = (text: string) => (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
 
+/** cp1252's 0x80–0x9F; Python leaves 0x81, 0x8D, 0x8F, 0x90 and 0x9D undefined (U+FFFD here). */
+const CP1252_HIGH =
+  '\u20ac\ufffd\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\ufffd\u017d\ufffd' +
+  '\ufffd\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\ufffd\u017e\u0178';
+
+const decodeCp1252 = (body: Uint8Array, fatal: boolean): string => {
+  const latin = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  return latin.replace(/[\u0080-\u009f]/g, (ch) => {
+    const mapped = CP1252_HIGH[ch.charCodeAt(0) - 0x80];
+    if (fatal && mapped === '\ufffd')
+      throw new TypeError(`byte 0x${ch.charCodeAt(0).toString(16)} is undefined in cp1252`);
+    return mapped;
+  });
+};
+
+/**
+ * WHATWG's TextDecoder reads the labels `latin1`/`iso-8859-1` and `ascii` as windows-1252 (0x80 → €,
+ * and never an error), and Node 20's windows-1252 is really ISO-8859-1 (0x80 → U+0080). Python's
+ * codecs are true ISO-8859-1, cp1252 and strict 7-bit ASCII: those three are decoded here.
+ */
+const decodeWith = (encoding: string, body: Uint8Array, fatal: boolean): string => {
+  if (encoding === 'latin1') return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  if (encoding === 'windows-1252') return decodeCp1252(body, fatal);
+  if (encoding === 'ascii') {
+    const bad = fatal ? body.findIndex((b) => b > 0x7f) : -1;
+    if (bad >= 0) throw new TypeError(`byte 0x${body[bad].toString(16)} at offset ${bad} is not ASCII`);
+    return new TextDecoder('utf-8').decode(body);
+  }
+  return new TextDecoder(encoding, { fatal }).decode(body);
+};
+
 export const decodeSource = (bytes: Uint8Array): Decoded => {
   let body = bytes;
   let bom = false;
@@ -52,13 +85,14 @@ export const decodeSource = (bytes: Uint8Array): Decoded => {
   let problem: string | null = body.includes(0) ? 'source contains NUL bytes (CPython refuses to compile it)' : null;
   let text: string;
   try {
-    text = new TextDecoder(encoding, { fatal: true }).decode(body);
+    text = decodeWith(encoding, body, true);
   } catch (error) {
+    // RangeError: a label TextDecoder does not know (CPython may still: cp037, mac-roman …).
     const unknown = error instanceof RangeError;
     problem = unknown
-      ? `unknown source encoding ${JSON.stringify(cookie)}; read as latin-1`
+      ? `unknown or unsupported source encoding ${JSON.stringify(cookie)}; read as latin-1`
       : `not valid ${encoding}; undecodable bytes replaced`;
-    text = new TextDecoder(unknown ? 'latin1' : encoding).decode(body);
+    text = decodeWith(unknown ? 'latin1' : encoding, body, false);
   }
   return { text: normaliseNewlines(text), encoding, problem };
 };

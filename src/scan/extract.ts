@@ -84,12 +84,14 @@ const isInterfaceOnly = (body: SyntaxNode): boolean => {
   return true;
 };
 
+/** Collapsed first: `\s+as…$` on raw text backtracks quadratically over long blank runs. */
 const exceptText = (header: string) =>
   collapse(
-    header
+    collapse(header)
       .replace(/^except\*?/, '')
-      .replace(/:\s*$/, '')
-      .replace(/\s+as\s+\w+\s*$/, ''),
+      .replace(/:$/, '')
+      .trimEnd()
+      .replace(/ as \w+$/, ''),
   );
 
 export const extractFacts = (source: string, captures: Capture[]): Omit<FileFacts, 'decodeProblem' | 'encoding'> => {

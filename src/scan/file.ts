@@ -1,13 +1,30 @@
 /** Read, decode and extract one file. Runs in worker threads; never keeps a tree. */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { PythonParser } from '../parser/adapter.js';
 import { decodeSource } from './decode.js';
 import { extractFacts } from './extract.js';
 import type { FileFacts } from './facts.js';
 import { recoverDefinitions } from './recover.js';
 
+/**
+ * The bytes of a regular file, refusing anything else before reading: opening a FIFO named x.py
+ * waits for a writer forever (O_NONBLOCK makes the open return at once), and a link to /dev/zero
+ * never reaches end of file.
+ */
+export const readSource = (path: string): Buffer => {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = fstatSync(fd);
+    if (info.isDirectory()) throw new Error('is a directory, not a source file');
+    if (!info.isFile()) throw new Error('not a regular file (a FIFO, socket or device): not read');
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+
 export const scanFile = (parser: PythonParser, path: string): FileFacts => {
-  const decoded = decodeSource(readFileSync(path));
+  const decoded = decodeSource(readSource(path));
   const facts = parser.withTree(decoded.text, (_root, captures) => extractFacts(decoded.text, captures));
   if (facts.errorRanges.length > 0)
     facts.defs = recoverDefinitions(parser, decoded.text, facts.defs, facts.errorRanges);

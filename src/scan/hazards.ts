@@ -2,7 +2,7 @@
  * What breaks monkey-patching, one line each (static-analysis.md §4.2). Every hazard names the
  * lines it comes from, so a user can check it.
  */
-import type { FileFacts } from './facts.js';
+import type { FileFacts, RawImport } from './facts.js';
 import type { Hazard, HazardCode } from './model.js';
 import type { ModuleTable, ResolvedImports } from './modules.js';
 import type { BuiltSymbol } from './symbols.js';
@@ -86,6 +86,30 @@ const decoratorHazards = (item: BuiltSymbol, dispatchers: Set<string>) => {
   }
 };
 
+/**
+ * The first module-level import under a `try:` that binds `name` (or a wildcard before it), by
+ * name through an index built once, not a search of every import for each fallback definition.
+ */
+const rivalImports = (facts: FileFacts) => {
+  let byName: Map<string, number> | null = null;
+  let wildcard = Infinity;
+  return (name: string): RawImport | undefined => {
+    if (!byName) {
+      byName = new Map();
+      facts.imports.forEach((imp, i) => {
+        if (imp.lazy || !imp.condition.some((s) => s.kind === 'try')) return;
+        if (imp.wildcard) wildcard = Math.min(wildcard, i);
+        for (const n of imp.names) {
+          const local = n.asname ?? n.name.split('.')[0];
+          if (!byName?.has(local)) byName?.set(local, i);
+        }
+      });
+    }
+    const first = Math.min(byName.get(name) ?? Infinity, wildcard);
+    return first === Infinity ? undefined : facts.imports[first];
+  };
+};
+
 export const moduleHazards = (
   facts: FileFacts,
   symbols: BuiltSymbol[],
@@ -99,6 +123,16 @@ export const moduleHazards = (
   const dispatchers = new Set(
     symbols.filter((s) => !s.raw.inClass && s.classes.includes('singledispatch')).map((s) => s.raw.name),
   );
+  // Indexed once: scanning every symbol per class is quadratic (a 10 MB module has 30,000 classes).
+  const dynamicMembers = new Map<string, BuiltSymbol[]>();
+  for (const s of symbols) {
+    if (!s.raw.inClass || !DYNAMIC_CLASS_MEMBERS.has(s.raw.name)) continue;
+    const owner = s.symbol.qualname.slice(0, -s.raw.name.length - 1);
+    const list = dynamicMembers.get(owner) ?? [];
+    list.push(s);
+    dynamicMembers.set(owner, list);
+  }
+  const fallbackRivals = rivalImports(facts);
   for (const item of symbols) {
     const { symbol, raw } = item;
     decoratorHazards(item, dispatchers);
@@ -125,13 +159,7 @@ export const moduleHazards = (
           `metaclass in \`${raw.signature}\`: the class may gain or rewrite members at run time`,
         );
       }
-      const dunders = symbols.filter(
-        (s) =>
-          s.raw.inClass &&
-          s.symbol.qualname === `${symbol.qualname}.${s.raw.name}` &&
-          DYNAMIC_CLASS_MEMBERS.has(s.raw.name),
-      );
-      for (const d of dunders) {
+      for (const d of dynamicMembers.get(symbol.qualname) ?? []) {
         add(symbol.hazards, 'dynamic-class', `defines ${d.raw.name}: members may be created or looked up at run time`, [
           String(d.symbol.line),
         ]);
@@ -140,12 +168,7 @@ export const moduleHazards = (
     // try: from _speedups import f / except ImportError: def f(...)  — the compiled import usually wins.
     const except = raw.branch.find((step) => step.kind === 'except' && IMPORT_ERRORS.test(step.text ?? ''));
     if (except && !raw.inClass) {
-      const rival = facts.imports.find(
-        (imp) =>
-          !imp.lazy &&
-          imp.condition.some((s) => s.kind === 'try') &&
-          (imp.wildcard || imp.names.some((n) => (n.asname ?? n.name.split('.')[0]) === raw.name)),
-      );
+      const rival = fallbackRivals(raw.name);
       if (rival) {
         const source = imports.edges.find((e) => e.line === rival.line)?.module ?? rival.module;
         const compiled = table.get(source)?.file.kind === 'extension' || /(^|\.)_/.test(source);

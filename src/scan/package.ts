@@ -48,7 +48,10 @@ export const assemble = (
     };
     const problems = [
       ...(facts.decodeProblem ? [facts.decodeProblem] : []),
-      ...(facts.errorLines.length ? [`syntax errors at line ${facts.errorLines.slice(0, 5).join(', ')}`] : []),
+      // Several ERROR nodes often start on one line (random bytes: all on line 1): name each line once.
+      ...(facts.errorLines.length
+        ? [`syntax errors at line ${[...new Set(facts.errorLines)].slice(0, 5).join(', ')}`]
+        : []),
     ];
     if (problems.length) {
       module.lowConfidence = true;

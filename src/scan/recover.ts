@@ -54,15 +54,43 @@ export const recoverDefinitions = (
     if (i > 0 && lines[i - 1].startsWith('@') && !inString[i - 1]) continue; // same decorated statement
     starts.push(i);
   }
-  let defs = found;
+  // Chunks and error ranges are both sorted and disjoint: one pass over each. Each chunk is parsed
+  // alone and its lines shifted afterwards; padding it with `from` newlines (as this once did) made
+  // a large module with many broken chunks quadratic.
+  const replaced: [number, number][] = [];
+  const recovered: RawDef[] = [];
+  let e = 0;
   for (let k = 0; k < starts.length; k++) {
     const from = starts[k];
     const to = k + 1 < starts.length ? starts[k + 1] : lines.length;
     // Lines are 1-based in facts: the chunk covers lines from+1 .. to.
-    if (!errors.some(([a, b]) => a <= to && b >= from + 1)) continue;
-    const chunk = '\n'.repeat(from) + lines.slice(from, to).join('\n');
+    while (e < errors.length && errors[e][1] < from + 1) e++;
+    if (e >= errors.length || errors[e][0] > to) continue;
+    const chunk = lines.slice(from, to).join('\n');
     const facts = parser.withTree(chunk, (_root, captures) => extractFacts(chunk, captures));
-    defs = [...defs.filter((d) => d.line <= from || d.line > to), ...facts.defs];
+    for (const def of facts.defs) recovered.push(shiftLines(def, from));
+    replaced.push([from, to]);
   }
-  return defs === found ? found : defs.sort((a, b) => a.line - b.line);
+  if (replaced.length === 0) return found;
+  const kept = found.filter((d) => !insideAny(replaced, d.line));
+  return [...kept, ...recovered].sort((a, b) => a.line - b.line);
+};
+
+const shiftLines = (def: RawDef, by: number): RawDef => ({
+  ...def,
+  line: def.line + by,
+  endLine: def.endLine + by,
+  decorators: def.decorators.map((d) => ({ ...d, line: d.line + by })),
+});
+
+/** Whether `line` lies in one of the sorted, disjoint ranges (from, to]: a binary search. */
+const insideAny = (ranges: [number, number][], line: number): boolean => {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ranges[mid][0] < line) lo = mid;
+    else hi = mid - 1;
+  }
+  return ranges[lo][0] < line && line <= ranges[lo][1];
 };

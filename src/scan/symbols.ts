@@ -62,7 +62,9 @@ export const buildSymbols = (defs: RawDef[], ctx: ResolveContext, typeChecking: 
   const pending = new Map<string, number[]>();
   for (const { symbol, classes } of built) {
     if (classes.includes('overload')) {
-      pending.set(symbol.qualname, [...(pending.get(symbol.qualname) ?? []), symbol.line]);
+      const lines = pending.get(symbol.qualname) ?? [];
+      lines.push(symbol.line);
+      pending.set(symbol.qualname, lines);
     } else if (pending.has(symbol.qualname)) {
       symbol.overloads = pending.get(symbol.qualname);
       pending.delete(symbol.qualname);
