@@ -4,7 +4,7 @@
  * import line of the environment (editable finders, patchkit's own injector, anything).
  */
 import { execa } from 'execa';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readlinkSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { InterpreterError } from '../errors.js';
 import { FACTS_SCRIPT } from './facts-script.js';
@@ -40,6 +40,18 @@ const checked = (path: string, source: string): string => {
   try {
     stat = statSync(path);
   } catch {
+    let link: string | null = null;
+    try {
+      link = readlinkSync(path);
+    } catch {
+      link = null;
+    }
+    // A venv whose base interpreter was removed or upgraded away: say so, not just "not found".
+    if (link !== null)
+      throw new InterpreterError(
+        `interpreter not found: ${path} (${source}) is a symlink to ${link}, which does not exist`,
+        'recreate the venv (python3 -m venv --clear <dir>), or pass --python <path to a python executable>',
+      );
     throw new InterpreterError(`interpreter not found: ${path} (${source})`, HINT);
   }
   if (!stat.isFile() || !isExecutableFile(path))
@@ -95,13 +107,16 @@ const ask = async (executable: string, baseEnv: NodeJS.ProcessEnv): Promise<Inte
   if (result.timedOut)
     throw new InterpreterError(`${executable} did not answer within ${QUERY_TIMEOUT_MS / 1000} s`, HINT);
   if (result.exitCode !== 0 || result.failed) {
+    // Not execa's shortMessage: it quotes the whole facts script, which says nothing to the user.
+    const spawnCode = (result as { code?: unknown }).code;
     const why =
       String(result.stderr ?? '')
         .trim()
         .split('\n')
         .pop() ||
-      result.shortMessage ||
-      'no output';
+      (result.exitCode === undefined
+        ? `it could not be started${typeof spawnCode === 'string' ? ` (${spawnCode})` : ''}`
+        : `it exited with code ${result.exitCode} and printed nothing on stderr`);
     throw new InterpreterError(`${executable} could not be run: ${why}`, HINT);
   }
   let parsed: unknown;

@@ -48,6 +48,15 @@ export interface BundleModel {
 export const shapeOf = (target: { async: boolean; generator: boolean }): Shape =>
   target.async ? (target.generator ? 'asyncgen' : 'async') : target.generator ? 'generator' : 'sync';
 
+/**
+ * The factory is a Python identifier in generated source: kept ASCII (a non-ASCII qualname's letters
+ * become `uXXXX`), so cutting it to 120 characters can never split a character.
+ */
+const asciiPart = (qualname: string): string =>
+  Array.from(qualname.split('.').join('_'), (ch) =>
+    /[A-Za-z0-9_]/.test(ch) ? ch : `u${(ch.codePointAt(0) ?? 0).toString(16)}`,
+  ).join('');
+
 const buildTarget = (t: TargetInput, index: number): ModelTarget => {
   v.validateModule(t.module);
   v.validateQualname(t.qualname);
@@ -73,7 +82,7 @@ const buildTarget = (t: TargetInput, index: number): ModelTarget => {
     kind,
     key: `${t.module}:${t.qualname}`,
     shape: shapeOf(t),
-    factory: `_wrap_${index}_${t.qualname.split('.').join('_')}`.slice(0, 120),
+    factory: `_wrap_${index}_${asciiPart(t.qualname)}`.slice(0, 120),
   };
 };
 

@@ -6,7 +6,7 @@
 import { ValidationError } from '../errors.js';
 import type { ScanModule, ScanResult, ScanSymbol } from '../scan/model.js';
 import { WRAPPABLE_KINDS } from './model.js';
-import { validateModule } from './validate.js';
+import { quoted, validateModule } from './validate.js';
 import { editDistance as distance } from '../util/edit-distance.js';
 
 export interface TargetPattern {
@@ -24,14 +24,15 @@ export const parseTarget = (text: string): TargetPattern => {
   const colon = text.indexOf(':');
   if (colon < 0)
     throw new ValidationError(
-      `--target ${JSON.stringify(text)} is not module:qualname`,
+      `--target ${quoted(text)} is not module:qualname`,
       'e.g. json.encoder:JSONEncoder.encode',
     );
   const module = validateModule(text.slice(0, colon));
   const pattern = text.slice(colon + 1);
-  if (!/^[A-Za-z0-9_.*?[\]!]+$/.test(pattern)) {
+  // Identifier characters of any script (`café`); buildModel refuses what is not a real identifier.
+  if (!/^[\p{XID_Continue}.*?[\]!]+$/u.test(pattern) || pattern.length > 512) {
     throw new ValidationError(
-      `--target qualname ${JSON.stringify(pattern)} may only hold identifiers, dots and * ? [ ] globs`,
+      `--target qualname ${quoted(pattern)} may only hold identifiers, dots and * ? [ ] globs (at most 512 characters)`,
     );
   }
   return { module, pattern };

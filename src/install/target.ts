@@ -64,6 +64,10 @@ export const ensureWritable = async (dir: string, facts: InterpreterFacts, user:
       : facts.venv
         ? `make ${dir} writable, or create another venv`
         : `pass --user to install into ${facts.userSite ?? 'the user site'}, or create a venv (python -m venv .venv) and pass --python .venv/bin/python`;
-    throw new EnvironmentError(`cannot write to ${dir} (${code}): this site-packages is read-only`, hint);
+    const what =
+      code === 'EACCES'
+        ? `this site-packages is read-only for this user (uid ${process.getuid?.() ?? '?'}: permission denied)`
+        : 'this site-packages is read-only';
+    throw new EnvironmentError(`cannot write to ${dir} (${code}): ${what}`, hint);
   }
 };

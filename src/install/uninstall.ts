@@ -1,5 +1,7 @@
 /** Removing every installed copy of a bundle from an environment's site dirs, exactly by RECORD. */
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, isPatchkitError } from '../errors.js';
+import { asEnvironmentError } from '../util/fs-error.js';
+import { withSiteLock } from './lock.js';
 import { bundleFileNames } from '../generate/manifest.js';
 import { findInstalled, sweepLeftovers, type InstalledBundle } from './installed.js';
 import type { RecordEntry } from './record.js';
@@ -17,6 +19,17 @@ export interface UninstallOutcome {
 const isHook = (e: RecordEntry) => /^[^/]+\.(pth|start)$/.test(e.path);
 
 export const uninstallBundle = async (name: string, env: TargetEnv): Promise<UninstallOutcome> => {
+  try {
+    return await withSiteLock(env.python, lookupDirs(env.facts), () => uninstallLocked(name, env));
+  } catch (error) {
+    // The removal order keeps every state in between loadable and findable: a re-run finishes the job.
+    const failure = asEnvironmentError(error, `cannot uninstall ${name}`);
+    if (!failure || isPatchkitError(error)) throw failure ?? error;
+    throw new EnvironmentError(failure.message, `fix that, then run patchkit uninstall ${name} again to finish`);
+  }
+};
+
+const uninstallLocked = async (name: string, env: TargetEnv): Promise<UninstallOutcome> => {
   const found: InstalledBundle[] = [];
   const leftovers: string[] = [];
   const names = Object.values(bundleFileNames(name));

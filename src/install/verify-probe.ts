@@ -10,7 +10,8 @@ export const VERIFY_PROBE = String.raw`
 import json, os, sys
 
 def probe(loader_name, sentinels):
-    started = loader_name in sys.modules  # the .pth (or .start) imported it before any of our code ran
+    # The .pth put its stub finder on sys.meta_path (or the .start imported the loader) before any of our code ran.
+    started = loader_name in sys.modules or any(getattr(f, "patchkit", None) == loader_name for f in sys.meta_path)
     imports = {}
     for name in sentinels:
         try:
