@@ -98,6 +98,32 @@ def _shape(func):
     return "sync"
 
 
+_KIND_WORDS = {
+    "function": "a function",
+    "method": "a method",
+    "classmethod": "a classmethod",
+    "staticmethod": "a staticmethod",
+    "property": "a property",
+    "class": "a class",
+}
+_SHAPE_WORDS = {"sync": "a plain def", "async": "an async def", "generator": "a generator", "asyncgen": "an async generator"}
+
+
+def _kind_of(raw, in_class):
+    """The kind of a raw __dict__ entry, in the scanner's words (function, method, classmethod...)."""
+    if isinstance(raw, staticmethod):
+        return "staticmethod"
+    if isinstance(raw, classmethod):
+        return "classmethod"
+    if isinstance(raw, property):
+        return "property"
+    if isinstance(raw, _FunctionType):
+        return "method" if in_class else "function"
+    if isinstance(raw, type):
+        return "class"
+    return type(raw).__name__
+
+
 def _unpack(raw):
     """The functions inside the raw __dict__ object, and how to rebuild the same kind of object (W4)."""
     if isinstance(raw, staticmethod):  # includes the implicit staticmethod __new__
@@ -233,21 +259,31 @@ def apply_target(key, importing=True):
     if parts[-1] not in namespace:
         return "error", "%s is gone from %s (package changed?)" % (parts[-1], target.module), False
     raw = namespace[parts[-1]]
+    found = _kind_of(raw, owner is not module)
+    if found != target.kind and found in _KIND_WORDS:
+        # Never wrap a property's fget as a method, a class as a function...: the package changed.
+        return "error", "it is now %s, the bundle wraps %s (package changed?)" % (
+            _KIND_WORDS[found],
+            _KIND_WORDS.get(target.kind, target.kind),
+        ), False
     funcs, rebuild = _unpack(raw)
     if funcs is None:
         return "error", "cannot wrap a %s object" % type(raw).__name__, False
     if all(_MARK in getattr(func, "__dict__", {}) for _, func in funcs):
         return "applied", "already applied", False
+    for _, func in funcs:
+        if not isinstance(func, _FunctionType) or _shape(func) != target.shape:
+            now = _shape(func) if isinstance(func, _FunctionType) else type(func).__name__
+            return "error", "it is now %s, the wrapper is for %s (package changed?)" % (
+                _SHAPE_WORDS.get(now, "a " + now + " object"),
+                _SHAPE_WORDS[target.shape],
+            ), False
     drift = _drift(target, funcs[0][1], module)
     if drift:
         if os.environ.get(_PREFIX + "_PATCH_STRICT") == "1":
             _warn(key, "%s skipped (%s_PATCH_STRICT=1): %s" % (key, _PREFIX, drift))
             return "skipped", drift, False
         _warn(key, "warning: %s patched although %s" % (key, drift))
-    for _, func in funcs:
-        if not isinstance(func, _FunctionType) or _shape(func) != target.shape:
-            found = _shape(func) if isinstance(func, _FunctionType) else type(func).__name__
-            return "skipped", "%s is now %s, the wrapper is %s" % (key, found, target.shape), False
     wrappers = {}
     for slot, func in funcs:
         wrapper = target.factory(func)
@@ -279,3 +315,10 @@ def rebind_module(name):
         return
     for original, wrapper, names in list(_originals.values()):
         _rebind(original, wrapper, names, [module])
+
+
+# Last line: the loader applies the targets whose sentinel was imported while this module was still
+# executing (an edit above that imports a sentinel or the target package); nothing otherwise.
+_ready = getattr(sys.modules.get(_LOADER), "_core_ready", None)
+if _ready is not None and __name__ != "__main__":
+    _ready(sys.modules[__name__])

@@ -4,6 +4,8 @@
  * reach the network, read credentials. Reading one environment variable by name is normal
  * (setuptools' distutils-precedence.pth does it); walking the whole environment is flagged.
  */
+import { isInjectorLine } from './injector-line.js';
+
 export type FlagCode = 'spawns-processes' | 'decodes-or-execs-payload' | 'network' | 'credentials';
 
 export interface Flag {
@@ -39,6 +41,7 @@ const RULES: { code: FlagCode; pattern: RegExp }[] = [
 const LONG_LINE = 400;
 
 export const flagLine = (text: string): Flag[] => {
+  if (isInjectorLine(text)) return []; // patchkit's own stub line: names only, by construction
   const flags: Flag[] = [];
   for (const { code, pattern } of RULES) {
     const evidence = [...new Set([...text.matchAll(pattern)].map((m) => m[0]))];

@@ -3,6 +3,7 @@
  * the same model renders the same bytes.
  */
 import { fill, replaceRegion } from './fill.js';
+import { injectorValues } from './injector.js';
 import { pyDictLines, pyStr, pyTupleLines, pyValue } from './literal.js';
 import type { BundleModel, ModelTarget } from './model.js';
 import { toManifest } from './model.js';
@@ -17,8 +18,24 @@ const bindingModules = (model: BundleModel): string[] =>
     ...new Set(model.targets.flatMap((t) => (t.qualname.includes('.') ? [] : t.bindingSites.map((s) => s.module)))),
   ].sort();
 
+/** A signature in the `# Target:` comment is for reading: a 15k-character one is cut (the manifest keeps it whole). */
+const SIGNATURE_SHOWN = 300;
+
+const shortSignature = (signature: string): string => {
+  const chars = Array.from(signature);
+  return chars.length <= SIGNATURE_SHOWN ? signature : `${chars.slice(0, SIGNATURE_SHOWN).join('')} …`;
+};
+
 const defText = (t: ModelTarget): string =>
-  `${t.key} (${t.kind}): ${t.async ? 'async ' : ''}def ${t.qualname.split('.').pop()}${t.signature}`;
+  `${t.key} (${t.kind}): ${t.async ? 'async ' : ''}def ${t.qualname.split('.').pop()}${shortSignature(t.signature)}`;
+
+/** The .pth line: the stub watches sentinels, targets' modules and binding sites. */
+const injector = (model: BundleModel): Record<string, string> =>
+  injectorValues({
+    loader: model.modules.loader,
+    envPrefix: model.envPrefix,
+    watch: [...model.targets.flatMap((t) => [t.sentinel, t.module]), ...bindingModules(model)],
+  });
 
 const common = (model: BundleModel): Record<string, string> => ({
   NAME: model.name,
@@ -113,7 +130,7 @@ export const render = (model: BundleModel, templates: Templates): Map<string, st
   return new Map([
     [f.loader, renderLoader(model, templates)],
     [f.core, renderCore(model, templates)],
-    [f.pth, fill(templates.pth, c, 'patch_injector.pth')],
+    [f.pth, fill(templates.pth, { ...c, ...injector(model) }, 'patch_injector.pth')],
     [f.start, fill(templates.start, c, 'patch_injector.start')],
     [f.test, renderTest(model, templates)],
     [f.readme, renderReadme(model, templates)],

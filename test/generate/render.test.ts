@@ -82,9 +82,12 @@ print(json.dumps([len(sources), bad]))`;
   it('the generated .pth is one import line and the .start one entry point', () => {
     return loadTemplates().then((templates) => {
       const files = render(buildModel(FIXTURE_INPUT), templates);
-      expect(files.get('fixture_patch_injector.pth')).toBe(
-        'import fixture_patch_loader; fixture_patch_loader.install()\n',
-      );
+      const pth = files.get('fixture_patch_injector.pth') ?? '';
+      // One line that site.py executes (it starts with "import "), watching exactly the fixture's modules.
+      expect(pth.split('\n')).toEqual([expect.stringMatching(/^import sys; stub = lambda /), '']);
+      expect(pth.match(/\{'[^}]*\}/g)).toEqual(["{'pkg', 'pkg.cli', 'pkg.mod'}", "{'pkg', 'pkg.cli', 'pkg.mod'}"]);
+      expect(pth).toContain('from fixture_patch_loader import adopt');
+      expect(pth).toContain("stub.patchkit = 'fixture_patch_loader'");
       expect(files.get('fixture_patch_injector.start')).toBe('fixture_patch_loader:install\n');
       expect(existsSync(GOLDEN)).toBe(true);
     });

@@ -1,4 +1,6 @@
 /** The finder and proxy loader keep every import path working: -m, resources, C extensions, namespaces. */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeBundle, pyJson, type Bundle } from './bundle.js';
 
@@ -85,31 +87,62 @@ print(json.dumps([len(first), type(nsdemo.__loader__).__name__, m.hello('x'), '_
 });
 
 describe('start-up cost (python -X importtime)', () => {
-  it('install() imports nothing but the loader: no importlib.abc/metadata, typing, the core or the target', async () => {
+  it('start-up imports nothing, not even the loader: the .pth stub waits for a watched module', async () => {
     const b = await make({ name: 'demo', target: ['demo.targets:*'] });
     await b.pyArgs(['-m', 'compileall', '-q', b.venv.sitePackages]); // as an installer does
-    const probe = 'import sys, json; print(json.dumps(sorted(sys.modules)))';
+    const probe =
+      'import sys, json; print(json.dumps([sorted(sys.modules), [getattr(f, "patchkit", None) for f in sys.meta_path]]))';
     // json is imported by the probe itself after start-up, in both runs.
-    const on = (await pyJson<string[]>(b, probe)).value;
-    const off = (await pyJson<string[]>(b, probe, { DEMO_PATCH_DISABLE: '1' })).value;
+    const [on, finders] = (await pyJson<[string[], (string | null)[]]>(b, probe)).value;
+    const [off, offFinders] = (await pyJson<[string[], (string | null)[]]>(b, probe, { DEMO_PATCH_DISABLE: '1' }))
+      .value;
     expect(on.filter((m) => !off.includes(m))).toEqual([]);
-    expect(on).toContain('demo_patch_loader');
-    for (const heavy of ['importlib.abc', 'importlib.metadata', 'typing', 'demo_patch_core', 'demo', 'threading']) {
-      expect(on).not.toContain(heavy);
-    }
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    expect(on).not.toContain('demo_patch_loader');
+    // The stub is first (in a venv site.py runs each .pth twice, 3.8–3.13 alike: a second stub is harmless, see adopt()).
+    expect(finders[0]).toBe('demo_patch_loader');
+    // Kill switch: the stub stays (it is one set lookup) but never imports the loader or the core.
+    expect(offFinders[0]).toBe('demo_patch_loader');
+    const disabled = await pyJson<string[]>(
+      b,
+      'import sys, json, demo.targets; print(json.dumps(sorted(m for m in sys.modules if "_patch_" in m)))',
+      { DEMO_PATCH_DISABLE: '1' },
+    );
+    expect(disabled.value).toEqual([]);
+    for (let i = 0; i < 3; i++) {
       const r = await b.pyArgs(['-X', 'importtime', '-c', 'pass']);
-      const lines = r.stderr
-        .split('\n')
-        .filter((l) => /\|\s+demo_patch_loader$/.test(l) || /\|\s+demo_patch_loader\b/.test(l));
-      expect(lines).toHaveLength(1);
-      const [, self, cumulative] = /import time:\s+(\d+) \|\s+(\d+)/.exec(lines[0]) ?? [];
-      expect(self).toBe(cumulative); // no nested imports under the loader
-      times.push(Number(cumulative));
+      expect(r.stderr).not.toMatch(/demo_patch/);
     }
-    times.sort((x, y) => x - y);
-    console.log(`loader import (pyc present), median of 5: ${times[2]} µs cumulative`);
-    expect(times[2]).toBeLessThan(5000);
+    // The loader and the core come with the first watched import (here the sentinel's own).
+    const after = await pyJson<[string[], string[]]>(
+      b,
+      'import sys, json; ours = lambda: sorted(m for m in sys.modules if "_patch_" in m); before = ours(); ' +
+        'import demo.targets; print(json.dumps([before, ours()]))',
+    );
+    const [before, loaded] = after.value;
+    expect(before).toEqual([]);
+    expect(loaded).toEqual(['demo_patch_core', 'demo_patch_loader']);
+    const modules = (
+      await pyJson<string[]>(b, 'import sys, json, demo.targets; print(json.dumps(sorted(sys.modules)))')
+    ).value;
+    for (const heavy of ['importlib.abc', 'importlib.metadata', 'typing', 'threading'])
+      expect(modules).not.toContain(heavy);
+  });
+
+  it('a loader deleted by hand: the watched import still works, unpatched, with one line on stderr', async () => {
+    const b = await make({ name: 'gone', target: ['json:dumps'], sentinel: 'json' });
+    const site = b.venv.sitePackages;
+    await rm(join(site, 'gone_patch_loader.py'));
+    await rm(join(site, '__pycache__'), { recursive: true, force: true });
+    const r = await b.py('import json; print(json.dumps({"a": 1}), hasattr(json.dumps, "__wrapped__"))');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toBe('{"a": 1} False');
+    // One line per stub: in a venv site.py runs each .pth twice, so the message may come twice, never a traceback.
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const line of lines) {
+      expect(line).toBe(
+        "[GONE_PATCH] patches not applied: cannot import gone_patch_loader: ModuleNotFoundError: No module named 'gone_patch_loader'",
+      );
+    }
   });
 });

@@ -131,6 +131,6 @@ print(json.dumps(['__wrapped__' in vars(t.add), any(type(f).__name__ == '_Patchk
 `,
       { DEMO_PATCH_DISABLE: '1' },
     );
-    expect(value).toEqual([false, false, 'pending', 'install() has not run (disabled?)']);
+    expect(value).toEqual([false, false, 'pending', 'disabled by DEMO_PATCH_DISABLE=1']);
   });
 });
