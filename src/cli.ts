@@ -4,13 +4,14 @@
  * `render(data, options) => string`, optional `exitCodeFor(data)`), so `patchkit --help` loads neither
  * tree-sitter nor execa.
  */
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 interface Reporter {
-  render: (data: never, options: never) => string;
+  /** Bytes are written as they are (a cached `scan --json`). */
+  render: (data: never, options: never) => string | Uint8Array;
   /** Warnings and notes about the run, for stderr. */
   diagnostics?: (data: never, options: never) => string;
   exitCodeFor?: (data: never) => number;
@@ -28,7 +29,10 @@ const execute = async (name: string, options: Record<string, unknown>): Promise<
     const notes = reporter.diagnostics?.(data as never, full as never);
     if (notes) process.stderr.write(notes.endsWith('\n') ? notes : `${notes}\n`);
     const text = reporter.render(data as never, full as never);
-    if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    if (typeof text !== 'string') {
+      process.stdout.write(text);
+      if (text.length > 0 && text[text.length - 1] !== 0x0a) process.stdout.write('\n');
+    } else if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     process.exitCode = reporter.exitCodeFor?.(data as never) ?? 0;
   } catch (error) {
     const { isPatchkitError } = await import('./errors.js');
@@ -49,7 +53,11 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 const program = new Command('patchkit')
   .description('Author, install and maintain runtime patches of Python packages, without importing them.')
   .version(pkg.version)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors (unknown option, invalid --body choice, missing argument) exit 2 like every other
+  // error the user can act on; commander's own default is 1, which this CLI reserves for findings.
+  // Set before the subcommands are added: they copy it.
+  .exitOverride();
 
 program
   .command('scan')
@@ -154,4 +162,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  // commander has printed the message (and the help); --help and --version arrive here with 0.
+  process.exitCode = error.exitCode === 0 ? 0 : 2;
+}

@@ -16,12 +16,17 @@ import { benchScan } from './scan.js';
 import { benchStartup } from './startup.js';
 
 const quick = process.argv.includes('--quick');
+// `--only startup` (or scan, percall, cli): one section, for working on it; nothing is written.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null;
+const want = (section: string) => only === null || only === section;
+const none = { lines: [], timings: [], report: {} };
 const ctx = await createContext(quick);
 const { stdout: python } = await execa('python3', ['-S', '-c', 'import sys; print("CPython", sys.version.split()[0])']);
-const scan = await benchScan(ctx);
-const startup = await benchStartup(ctx);
-const perCall = await benchPerCall(ctx);
-const cli = await benchCli(ctx);
+const scan = want('scan') ? await benchScan(ctx) : none;
+const startup = want('startup') ? await benchStartup(ctx) : none;
+const perCall = want('percall') ? await benchPerCall(ctx) : none;
+const cli = want('cli') ? await benchCli(ctx) : none;
 const notesFile = join(ctx.repo, 'bench/NOTES.md');
 const notes = (await readFile(notesFile, 'utf8').catch(() => ''))
   .split('\n')
@@ -44,7 +49,7 @@ for (const l of report.lines) {
     `${verdict.padEnd(4)}  ${l.section}: ${l.name}: ${l.ratio.toFixed(3)}${Number.isFinite(l.limit) ? ` (limit ${l.limit})` : ''}  ${l.detail}`,
   );
 }
-if (!quick) {
+if (!quick && only === null) {
   await writeFile(join(ctx.repo, 'BENCHMARKS.md'), renderMarkdown(report));
   await writeFile(join(ctx.repo, 'bench/results.json'), `${JSON.stringify(report, null, 2)}\n`);
   ctx.log('wrote BENCHMARKS.md and bench/results.json');

@@ -19,18 +19,30 @@ export const benchStartup = async (
   ctx.log('start-up: python -c pass, with and without a bundle (PYTHONDONTWRITEBYTECODE=1)');
   const withB = await makeVenv('python3', join(ctx.work, 'venv-with'));
   const without = await makeVenv('python3', join(ctx.work, 'venv-without'));
+  // The floor: the same venv plus a one-line `import sys` .pth, which is all any .pth costs by itself.
+  const floor = await makeVenv('python3', join(ctx.work, 'venv-floor'));
+  await writeFile(join(floor.site, 'floor.pth'), 'import sys\n');
   const bundle = await generateBundle(ctx.bin, join(ctx.work, 'bundles'), 'benchstart', ['json:dumps'], withB.python);
   await installBundle(ctx.bin, bundle, withB.python);
   const { stdout: modules } = await execa(without.python, ['-S', '-c', MODULES_SCRIPT]);
   const list = join(ctx.work, 'modules.txt');
   await writeFile(list, modules);
   const runs = ctx.quick ? 40 : 200;
-  const argv = ['python3', join(ctx.repo, 'bench/startup.py'), withB.python, without.python, String(runs), list];
+  const argv = [
+    'python3',
+    join(ctx.repo, 'bench/startup.py'),
+    withB.python,
+    without.python,
+    String(runs),
+    list,
+    floor.python,
+  ];
   ctx.log(`  $ ${argv.join(' ')}`);
   const { stdout } = await execa(argv[0], argv.slice(1));
   const r = JSON.parse(stdout) as {
     with: number;
     without: number;
+    floor: number;
     importsWith: number;
     importsWithout: number;
     modules: number;
@@ -44,6 +56,13 @@ export const benchStartup = async (
       ratio,
       1.02,
       `${(r.with * 1e3).toFixed(2)} / ${(r.without * 1e3).toFixed(2)} ms, median of ${runs} alternating runs`,
+    ),
+    budget(
+      'start-up',
+      'python -c pass with a one-line `import sys` .pth / without (reported: what any .pth costs)',
+      r.floor / r.without,
+      Infinity,
+      `${(r.floor * 1e3).toFixed(2)} / ${(r.without * 1e3).toFixed(2)} ms; site.py runs a venv's .pth files twice (3.8–3.13 here)`,
     ),
     budget(
       'start-up',

@@ -17,7 +17,8 @@ export interface ScanCommandOptions {
 export const run = async (options: ScanCommandOptions): Promise<ScanRun> => {
   const progress = progressReporter('parsing');
   try {
-    return await scanPackageRun({ ...options, onProgress: progress.update });
+    const keepJson = options.json === true && !options.grep;
+    return await scanPackageRun({ ...options, keepJson, onProgress: progress.update });
   } finally {
     progress.done();
   }

@@ -3,6 +3,7 @@ import type { ScanCommandOptions } from '../commands/scan.js';
 import type { ScanRun } from '../scan/index.js';
 import type { ScanModule, ScanResult, ScanSymbol } from '../scan/model.js';
 import { ValidationError } from '../errors.js';
+import { resultJson } from '../scan/result-cache.js';
 
 const isPrivate = (dotted: string) => dotted.split('.').some((part) => part.startsWith('_') && !/^__\w+__$/.test(part));
 
@@ -57,9 +58,11 @@ const renderModule = (module: ScanModule): string[] => {
   return lines;
 };
 
-export const render = (run: ScanRun, options: ScanCommandOptions): string => {
+export const render = (run: ScanRun, options: ScanCommandOptions): string | Uint8Array => {
+  // Without --grep, --json prints every module and symbol: the kept text is that output, byte for byte.
+  if (options.json && !options.grep && run.json !== undefined) return run.json;
   const result = filterResult(run.result, options);
-  if (options.json) return JSON.stringify(result, null, 2);
+  if (options.json) return resultJson(result);
   const { package: pkg } = result;
   const title = `${pkg.name}${pkg.version ? ` ${pkg.version}` : ''}  ${pkg.root}`;
   const body = result.modules.flatMap((m) =>
@@ -79,7 +82,7 @@ export const render = (run: ScanRun, options: ScanCommandOptions): string => {
 };
 
 export const diagnostics = (run: ScanRun): string => {
-  const lines = run.result.diagnostics
+  const lines = run.diagnostics
     .filter((d) => d.severity !== 'info')
     .map((d) => `${d.severity}: ${d.path ?? ''}${d.line ? `:${d.line}` : ''}${d.path ? ': ' : ''}${d.message}`);
   return lines.join('\n');

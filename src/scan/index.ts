@@ -6,12 +6,13 @@ import { stat } from 'node:fs/promises';
 import { isPathTarget, locatePath } from '../env/locate-path.js';
 import type { InterpreterFacts, LocatedTarget } from '../env/model.js';
 import type { ParserKind } from '../parser/adapter.js';
-import { noCache, openCache } from './cache.js';
+import { cacheDir, noCache, openCache } from './cache.js';
 import type { FileFacts } from './facts.js';
-import type { ScanResult } from './model.js';
+import type { Diagnostic, ScanResult } from './model.js';
 import { assemble, type ParsedFile } from './package.js';
 import { parseFiles } from './pool.js';
 import { querySource, queryVersion } from './queries.js';
+import { readResult, resultJson, resultKey, writeResult } from './result-cache.js';
 import { PATCHKIT_VERSION } from '../version.js';
 
 export interface ScanOptions {
@@ -23,14 +24,55 @@ export interface ScanOptions {
   parser?: ParserKind | 'auto';
   env?: NodeJS.ProcessEnv;
   onProgress?: (done: number, total: number) => void;
+  /** Keep (and reuse) the whole result's JSON text: `scan --json` prints it as it is. */
+  keepJson?: boolean;
 }
 
 export interface ScanRun {
-  result: ScanResult;
+  /** Parsed on first access when the run was answered from the result cache. */
+  readonly result: ScanResult;
+  /** `resultJson(result)` (as UTF-8 bytes when it came from the cache), when keepJson was asked for. */
+  json?: string | Uint8Array;
+  diagnostics: Diagnostic[];
   parserKind: ParserKind | null;
   parsed: number;
   cached: number;
 }
+
+const fromCache = (text: string | Uint8Array, diagnostics: Diagnostic[], files: number): ScanRun => {
+  let result: ScanResult | undefined;
+  return {
+    get result() {
+      return (result ??= JSON.parse(
+        typeof text === 'string' ? text : Buffer.from(text).toString('utf8'),
+      ) as ScanResult);
+    },
+    json: text,
+    diagnostics,
+    parserKind: null,
+    parsed: 0,
+    cached: files,
+  };
+};
+
+/** Sources (and extension stubs) that have facts: what the parse and the caches are about. */
+const parsedPaths = (located: LocatedTarget): string[] =>
+  located.files.filter((f) => f.kind !== 'extension' || f.stub).map((f) => f.stub ?? f.path);
+
+const statFiles = async (located: LocatedTarget) => {
+  const sizes = new Map<string, { size: number; mtimeMs: number }>();
+  await Promise.all(
+    parsedPaths(located).map(async (path) => {
+      try {
+        const info = await stat(path);
+        sizes.set(path, { size: info.size, mtimeMs: info.mtimeMs });
+      } catch {
+        // vanished since it was located: not in the map, so it is parsed (and reported)
+      }
+    }),
+  );
+  return sizes;
+};
 
 export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => {
   const env = options.env ?? process.env;
@@ -45,30 +87,27 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
     located = await locateTarget(options.target, facts, { cwd: options.cwd });
   }
   const query = querySource();
-  const cache =
-    options.cache === false
-      ? noCache()
-      : await openCache(`${located.topLevel}\0${located.portions.join('\0')}`, `${PATCHKIT_VERSION}-${queryVersion()}`);
-
+  const identity = `${located.topLevel}\0${located.portions.join('\0')}`;
+  const version = `${PATCHKIT_VERSION}-${queryVersion()}`;
+  const dir = cacheDir(env);
+  const keepJson = options.keepJson === true && options.cache !== false;
+  const interpreter = facts ? { executable: facts.executable, version: facts.version } : null;
+  const sizes = await statFiles(located);
+  const key = keepJson ? resultKey([version, interpreter, located, [...sizes].sort()]) : '';
+  if (keepJson) {
+    // Checked before the facts cache is even read: a hit needs nothing else.
+    const hit = await readResult(dir, `${version}\0${identity}`, key);
+    if (hit) return fromCache(hit.text, hit.diagnostics, located.files.length);
+  }
+  const cache = options.cache === false ? noCache() : await openCache(identity, version, dir);
   const known = new Map<string, FileFacts>();
-  const sizes = new Map<string, { size: number; mtimeMs: number }>();
   const toParse: string[] = [];
-  await Promise.all(
-    located.files
-      .filter((f) => f.kind !== 'extension' || f.stub)
-      .map(async (file) => {
-        const path = file.stub ?? file.path;
-        try {
-          const info = await stat(path);
-          sizes.set(path, { size: info.size, mtimeMs: info.mtimeMs });
-          const hit = cache.get(path, info.size, info.mtimeMs);
-          if (hit) known.set(path, hit);
-          else toParse.push(path);
-        } catch {
-          toParse.push(path); // vanished: the parse reports it
-        }
-      }),
-  );
+  for (const path of parsedPaths(located)) {
+    const s = sizes.get(path);
+    const hit = s && cache.get(path, s.size, s.mtimeMs);
+    if (hit) known.set(path, hit);
+    else toParse.push(path); // changed, new, or vanished (the parse reports it)
+  }
   toParse.sort();
   const errors = new Map<string, string>();
   let parserKind: ParserKind | null = null;
@@ -98,10 +137,23 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
       error: file.kind === 'extension' && !file.stub ? undefined : errors.get(path),
     };
   });
-  const interpreter = facts ? { executable: facts.executable, version: facts.version } : null;
   const result = assemble(located, parsed, interpreter);
   for (const line of located.diagnostics) result.diagnostics.push({ severity: 'info', message: line });
-  return { result, parserKind, parsed: toParse.length, cached: located.files.length - toParse.length };
+  const run: ScanRun = {
+    result,
+    diagnostics: result.diagnostics,
+    parserKind,
+    parsed: toParse.length,
+    cached: located.files.length - toParse.length,
+  };
+  if (keepJson) {
+    run.json = resultJson(result);
+    // Only a result built from files that all parsed is worth keeping: a failed read may succeed next time.
+    if (errors.size === 0) {
+      await writeResult(dir, `${version}\0${identity}`, key, { text: run.json, diagnostics: result.diagnostics });
+    }
+  }
+  return run;
 };
 
 export const scanPackage = async (options: ScanOptions): Promise<ScanResult> => (await scanPackageRun(options)).result;

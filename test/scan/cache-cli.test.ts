@@ -1,5 +1,5 @@
 /** The persistent cache, the CLI's text view, filters and exit codes. */
-import { appendFile, cp, utimes } from 'node:fs/promises';
+import { appendFile, cp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,37 @@ describe('cache', () => {
     );
     const bypass = await scanPackageRun({ target: pkg, cwd: work, env, cache: false });
     expect(bypass.parsed).toBe(first.parsed);
+  });
+});
+
+describe('result cache (scan --json)', () => {
+  it('a warm --json prints the cold output byte for byte, and never a stale one after an edit', async () => {
+    const work = await tempDir();
+    const pkg = join(work, 'hazardpkg');
+    await cp(fixture, pkg, { recursive: true });
+    const env = { ...process.env, PATCHKIT_CACHE_DIR: join(work, 'cache') };
+    const cold = await patchkit(['scan', pkg, '--json', '--no-cache'], { env });
+    const fill = await patchkit(['scan', pkg, '--json'], { env });
+    expect((await readdir(join(work, 'cache'))).filter((f) => f.endsWith('.result.json'))).toHaveLength(1);
+    const warm = await patchkit(['scan', pkg, '--json'], { env });
+    expect(fill.stdout).toBe(cold.stdout);
+    expect(warm.stdout).toBe(cold.stdout);
+    expect(warm.stderr).toBe(cold.stderr);
+    // The warm run is the kept text itself (a marker planted after its key line comes out as it is).
+    const kept = join(
+      work,
+      'cache',
+      (await readdir(join(work, 'cache'))).find((f) => f.endsWith('.result.json'))!,
+    );
+    const [keyLine] = (await readFile(kept, 'utf8')).split('\n', 1);
+    await writeFile(kept, `${keyLine}\n{"planted": true}\n`);
+    expect((await patchkit(['scan', pkg, '--json'], { env })).stdout).toBe('{"planted": true}'); // execa strips the final newline
+    await appendFile(join(pkg, 'lazy.py'), '\ndef added_later():\n    pass\n');
+    await utimes(join(pkg, 'lazy.py'), new Date(), new Date(Date.now() + 5000));
+    const edited = await patchkit(['scan', pkg, '--json'], { env });
+    expect(edited.stdout).toContain('"qualname": "added_later"');
+    const grep = await patchkit(['scan', pkg, '--json', '--grep', 'added_later'], { env });
+    expect(JSON.parse(grep.stdout).modules.map((m: { name: string }) => m.name)).toEqual(['hazardpkg.lazy']);
   });
 });
 
