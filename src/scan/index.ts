@@ -93,7 +93,8 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
   const keepJson = options.keepJson === true && options.cache !== false;
   const interpreter = facts ? { executable: facts.executable, version: facts.version } : null;
   const sizes = await statFiles(located);
-  const key = keepJson ? resultKey([version, interpreter, located, [...sizes].sort()]) : '';
+  const stats = [...sizes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)); // by path: Promise.all filled it in any order
+  const key = keepJson ? resultKey([version, interpreter, located, stats]) : '';
   if (keepJson) {
     // Checked before the facts cache is even read: a hit needs nothing else.
     const hit = await readResult(dir, `${version}\0${identity}`, key);
