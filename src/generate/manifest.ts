@@ -48,10 +48,14 @@ export interface BundleManifest {
   files: string[];
 }
 
-/** File names of a bundle named `name`, in install order: loader and core first, the start-up hooks last. */
+/**
+ * File names of a bundle named `name`, in install order: the modules first (the injector module, which
+ * the `.pth` imports, last of them), the start-up hooks last.
+ */
 export const bundleFileNames = (name: string) => ({
   loader: `${name}_patch_loader.py`,
   core: `${name}_patch_core.py`,
+  injector: `${name}_patch_injector.py`,
   pth: `${name}_patch_injector.pth`,
   start: `${name}_patch_injector.start`,
 });

@@ -29,7 +29,7 @@ const shortSignature = (signature: string): string => {
 const defText = (t: ModelTarget): string =>
   `${t.key} (${t.kind}): ${t.async ? 'async ' : ''}def ${t.qualname.split('.').pop()}${shortSignature(t.signature)}`;
 
-/** The .pth line: the stub watches sentinels, targets' modules and binding sites. */
+/** The injector module: its finder watches sentinels, targets' modules and binding sites. */
 const injector = (model: BundleModel): Record<string, string> =>
   injectorValues({
     loader: model.modules.loader,
@@ -130,7 +130,8 @@ export const render = (model: BundleModel, templates: Templates): Map<string, st
   return new Map([
     [f.loader, renderLoader(model, templates)],
     [f.core, renderCore(model, templates)],
-    [f.pth, fill(templates.pth, { ...c, ...injector(model) }, 'patch_injector.pth')],
+    [f.injector, fill(templates.injector, { ...c, ...injector(model) }, 'patch_injector.py')],
+    [f.pth, fill(templates.pth, c, 'patch_injector.pth')],
     [f.start, fill(templates.start, c, 'patch_injector.start')],
     [f.test, renderTest(model, templates)],
     [f.readme, renderReadme(model, templates)],

@@ -6,6 +6,7 @@ import type { Shape } from './model.js';
 export interface Templates {
   loader: string;
   core: string;
+  injector: string;
   pth: string;
   start: string;
   test: string;
@@ -26,15 +27,16 @@ export const loadTemplates = async (): Promise<Templates> => {
   for (const body of BODIES) {
     for (const shape of SHAPES) wrappers[`${body}_${shape}`] = await read(`wrappers/${body}_${shape}.py`);
   }
-  const [loader, core, pth, start, test, readme] = await Promise.all(
+  const [loader, core, injector, pth, start, test, readme] = await Promise.all(
     [
       'patch_loader.py',
       'patch_core.py',
+      'patch_injector.py',
       'patch_injector.pth',
       'patch_injector.start',
       'test_patch.py',
       'README.md',
     ].map(read),
   );
-  return { loader, core, pth, start, test, readme, wrappers };
+  return { loader, core, injector, pth, start, test, readme, wrappers };
 };

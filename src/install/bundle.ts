@@ -1,6 +1,6 @@
 /**
- * A bundle directory as `install` and `build` read it: patchkit.json plus the four runtime files it
- * names. Only the fixed file names of `bundleFileNames(name)` are accepted, so a hand-edited manifest
+ * A bundle directory as `install` and `build` read it: patchkit.json plus the runtime files it names
+ * (bundles written before the injector module have four, later ones five). Only the fixed file names of `bundleFileNames(name)` are accepted, so a hand-edited manifest
  * cannot make patchkit write anything else (or anywhere else) into site-packages.
  */
 import { createHash } from 'node:crypto';
@@ -10,7 +10,7 @@ import { ValidationError } from '../errors.js';
 import { MANIFEST_FILE, bundleFileNames, type BundleManifest } from '../generate/manifest.js';
 import { validateName } from '../generate/validate.js';
 
-export type FileRole = 'loader' | 'core' | 'pth' | 'start';
+export type FileRole = 'loader' | 'core' | 'injector' | 'pth' | 'start';
 
 export interface BundleFile {
   name: string;
@@ -23,7 +23,7 @@ export interface LoadedBundle {
   manifest: BundleManifest;
   /** The manifest exactly as it is on disk (installed byte for byte into the dist-info). */
   manifestBytes: Buffer;
-  /** In install order: loader, core, then the start-up hooks. */
+  /** In install order: loader, core, injector module, then the start-up hooks. */
   files: BundleFile[];
   /** `<name>-patch`: the distribution name of the installed bundle and of its wheel. */
   distribution: string;
@@ -31,7 +31,7 @@ export interface LoadedBundle {
   version: string;
 }
 
-const ROLES: FileRole[] = ['loader', 'core', 'pth', 'start'];
+const ROLES: FileRole[] = ['loader', 'core', 'injector', 'pth', 'start'];
 
 /** `<name>-patch` → `<name>_patch` (PEP 503 normalisation, dist-info spelling). */
 export const distInfoStem = (name: string) => `${name.toLowerCase()}_patch`;
@@ -84,6 +84,13 @@ export const loadBundle = async (dirArg: string, cwd: string): Promise<LoadedBun
     });
     files.push({ name: names[role], role, data });
   }
+  // A .pth that imports the injector module without it would fail at every interpreter start.
+  const pth = files.find((f) => f.role === 'pth');
+  if (
+    pth?.data.toString('utf8').trim() === `import ${manifest.name}_patch_injector` &&
+    !files.some((f) => f.role === 'injector')
+  )
+    throw new ValidationError(`${manifestPath} does not list ${names.injector}, which ${names.pth} imports`);
   const hash = createHash('sha256');
   for (const part of [manifestBytes, ...files.flatMap((f) => [Buffer.from(f.name), f.data])]) {
     hash.update(String(part.length)).update('\0').update(part);

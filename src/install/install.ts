@@ -2,9 +2,9 @@
  * `install` as a sequence of atomic steps, ordered so that a process killed between any two of them
  * leaves an interpreter that starts cleanly and an install the next run can finish or remove:
  *   1. the dist-info: patchkit.json (identity) and an intent RECORD listing every file about to be written;
- *   2. loader and core (nothing imports them yet);
+ *   2. the modules: loader, core and injector (nothing imports them yet);
  *   3. their bytecode, compiled by the target interpreter;
- *   4. the `.pth` and `.start` — only now does any interpreter start run the loader;
+ *   4. the `.pth` and `.start` — only now does any interpreter start import the injector;
  *   5. files of a previous install that the new one does not have;
  *   6. the final RECORD (with the .pyc hashes).
  * The whole sequence runs under the site dir's lock (lock.ts). A step that fails — a full disk, an
@@ -160,7 +160,8 @@ const installLocked = async (
     await write(`${distInfo}/${MANIFEST_FILE}`, bundle.manifestBytes);
     await write(recordPath, Buffer.from(formatRecord(intent)));
     for (const [path, data] of meta) if (!path.endsWith(MANIFEST_FILE)) await write(path, data);
-    for (const f of bundle.files) if (f.role === 'loader' || f.role === 'core') await write(f.name, f.data);
+    // The modules (loader, core, injector) and their bytecode before the hooks that import them.
+    for (const f of bundle.files) if (f.role !== 'pth' && f.role !== 'start') await write(f.name, f.data);
 
     const pycs = await byteCompile(
       python,

@@ -39,7 +39,12 @@ const check = async (module: string, base: string): Promise<Outcome> => {
     const name = `t_${module.replace(/\W/g, '_')}`;
     const bundle = await generate({ cwd: work, out: work, name, target, python, body: 'trace', cache: false });
     const site = await sitePackages(python);
-    for (const file of [bundle.model.files.loader, bundle.model.files.core, bundle.model.files.pth]) {
+    for (const file of [
+      bundle.model.files.loader,
+      bundle.model.files.core,
+      bundle.model.files.injector,
+      bundle.model.files.pth,
+    ]) {
       await copyFile(join(bundle.dir, file), join(site, file));
     }
     const prefix = bundle.model.envPrefix;

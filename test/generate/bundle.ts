@@ -50,7 +50,8 @@ export const makeBundle = async (
     py: (code, env) => pyArgs(['-c', code], env),
     install: async () => {
       const f = result.model.files;
-      for (const file of [f.loader, f.core, f.pth]) await cp(join(result.dir, file), join(venv.sitePackages, file));
+      for (const file of [f.loader, f.core, f.injector, f.pth])
+        await cp(join(result.dir, file), join(venv.sitePackages, file));
     },
     remove: async () => {
       await venv.remove();

@@ -39,6 +39,7 @@ describe('render', () => {
     for (const name of [
       'patch_loader.py',
       'patch_core.py',
+      'patch_injector.py',
       'test_patch.py',
       'patch_injector.pth',
       'patch_injector.start',
@@ -82,12 +83,13 @@ print(json.dumps([len(sources), bad]))`;
   it('the generated .pth is one import line and the .start one entry point', () => {
     return loadTemplates().then((templates) => {
       const files = render(buildModel(FIXTURE_INPUT), templates);
-      const pth = files.get('fixture_patch_injector.pth') ?? '';
-      // One line that site.py executes (it starts with "import "), watching exactly the fixture's modules.
-      expect(pth.split('\n')).toEqual([expect.stringMatching(/^import sys; stub = lambda /), '']);
-      expect(pth.match(/\{'[^}]*\}/g)).toEqual(["{'pkg', 'pkg.cli', 'pkg.mod'}", "{'pkg', 'pkg.cli', 'pkg.mod'}"]);
-      expect(pth).toContain('from fixture_patch_loader import adopt');
-      expect(pth).toContain("stub.patchkit = 'fixture_patch_loader'");
+      // One line that site.py executes (it starts with "import "): the injector module, nothing else.
+      expect(files.get('fixture_patch_injector.pth')).toBe('import fixture_patch_injector\n');
+      // The injector watches exactly the fixture's modules and names the loader it hands over to.
+      const injector = files.get('fixture_patch_injector.py') ?? '';
+      expect(injector).toContain("_WATCH = frozenset({'pkg', 'pkg.cli', 'pkg.mod'})\n");
+      expect(injector).toContain("patchkit = 'fixture_patch_loader'\n");
+      expect(injector).toContain('os.environ.get("FIXTURE_PATCH_DISABLE")');
       expect(files.get('fixture_patch_injector.start')).toBe('fixture_patch_loader:install\n');
       expect(existsSync(GOLDEN)).toBe(true);
     });

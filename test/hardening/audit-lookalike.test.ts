@@ -1,6 +1,6 @@
 /**
- * `audit` does not flag patchkit's own `.pth` line (long, and it contains exec()), so the line is
- * recognised by re-rendering the names it holds: a look-alike that smuggles anything else in must
+ * `audit` does not flag patchkit's own `.pth` line, `import <name>_patch_injector`, even when the
+ * bundle's name contains a word the rules flag; a look-alike that puts anything else on the line must
  * be flagged like any other start-up code.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,37 +11,37 @@ import { render } from '../../src/generate/render.js';
 import { loadTemplates } from '../../src/generate/templates.js';
 import { FIXTURE_INPUT } from '../generate/fixture-model.js';
 
-const realLine = async () =>
-  (render(buildModel(FIXTURE_INPUT), await loadTemplates()).get('fixture_patch_injector.pth') ?? '').trim();
+const realLine = async (name = FIXTURE_INPUT.name) =>
+  (
+    render(buildModel({ ...FIXTURE_INPUT, name }), await loadTemplates()).get(`${name}_patch_injector.pth`) ?? ''
+  ).trim();
 
 describe('audit: patchkit injector look-alikes', () => {
-  it('recognises the real line, however many modules it watches', async () => {
-    const line = await realLine();
-    expect(isInjectorLine(line)).toBe(true);
-    expect(flagLine(line)).toEqual([]);
-    const many = line.replaceAll(
-      "{'pkg', 'pkg.cli', 'pkg.mod'}",
-      `{${['a', 'b.c', 'caf\\xe9', 'pkg'].map((m) => `'${m}'`).join(', ')}}`,
-    );
-    expect(many).not.toBe(line);
-    expect(isInjectorLine(many)).toBe(true);
+  it('recognises the real line, whatever the bundle is called', async () => {
+    for (const name of ['fixture', 'tokenizer_fix', 'x']) {
+      const line = await realLine(name);
+      expect(line).toBe(`import ${name}_patch_injector`);
+      expect(isInjectorLine(line)).toBe(true);
+      expect(flagLine(line)).toEqual([]);
+    }
+    // The ordinary rules would have flagged the name alone.
+    expect(flagLine('import tokenizer_fix_other').map((f) => f.code)).toEqual(['credentials']);
   });
 
-  it('flags a line whose exec string, names or set carry anything else', async () => {
+  it('flags a line that carries anything else', async () => {
     const line = await realLine();
     const variants = [
-      line.replace('from fixture_patch_loader import adopt', 'import base64; exec(base64.b64decode(b"cHJpbnQoMSk="))'),
-      line.replace("{'pkg', 'pkg.cli', 'pkg.mod'}", "{'pkg', __import__('socket').gethostname()}"),
-      // The two watch sets or the loader names disagree: not something patchkit renders.
-      line.replace("{'pkg', 'pkg.cli', 'pkg.mod'}", "{'pkg'}"),
-      line.replace("stub.patchkit = 'fixture_patch_loader'", "stub.patchkit = 'other_patch_loader'"),
       `${line}; import subprocess`,
+      `${line}, base64; exec(base64.b64decode(b"cHJpbnQoMSk="))`,
+      'import socket_patch_injector; socket.create_connection(("x", 1))',
+      `import ${'__x'}_patch_injector; exec("1")`,
     ];
     for (const variant of variants) {
-      expect(variant).not.toBe(line);
       expect(isInjectorLine(variant)).toBe(false);
+      expect(flagLine(variant)).not.toEqual([]);
     }
-    // Not recognised means judged by the ordinary rules: the long exec() line is flagged.
-    for (const variant of variants) expect(flagLine(variant).map((f) => f.code)).toContain('decodes-or-execs-payload');
+    // Names patchkit refuses are not its line either.
+    expect(isInjectorLine('import __x_patch_injector')).toBe(false);
+    expect(isInjectorLine('import class_patch_injector')).toBe(false);
   });
 });

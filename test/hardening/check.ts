@@ -33,7 +33,7 @@ text = open(pth, encoding="ascii", newline="").read()
 # site.py runs a .pth line only when it starts with "import" and a space or tab, one line at a time.
 out["pth"] = text.count("\n") == 1 and text.endswith("\n") and "\r" not in text and text.startswith(("import ", "import\t"))
 # What site.py does with a site dir: read every .pth, run its import lines. The bundle's finder (the
-# .pth stub's or the loader's own) must end up on sys.meta_path, with nothing on stderr.
+# injector's stub or the loader's own) must end up on sys.meta_path, with nothing on stderr.
 probe = "import site, sys; site.addsitedir(sys.argv[1]); l = sys.argv[2] + '_patch_loader'; print(any(getattr(f, 'patchkit', None) == l or type(f).__module__ == l for f in sys.meta_path))"
 r = subprocess.run([sys.executable, "-c", probe, d, name], capture_output=True, text=True)
 out["hooked"] = [r.stdout.strip(), r.stderr]

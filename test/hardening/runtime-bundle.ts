@@ -91,7 +91,8 @@ export const makeFaultBundle = async (
   const out = await tempDir('patchkit-faults-');
   const result = await run({ ...options, cwd: out, out, python: venv.python, cache: false });
   const f = result.model.files;
-  for (const file of [f.loader, f.core, f.pth]) await cp(join(result.dir, file), join(venv.sitePackages, file));
+  for (const file of [f.loader, f.core, f.injector, f.pth])
+    await cp(join(result.dir, file), join(venv.sitePackages, file));
   const saved = new Map<string, string>();
   return {
     venv,

@@ -26,15 +26,17 @@ describe('install, list, uninstall', () => {
     const data = JSON.parse(r.stdout) as { siteDir: string; written: string[]; compiled: string[] };
     expect(data.siteDir).toBe(site());
     const files = data.written.filter((p) => !p.includes('/'));
-    // Loader and core before the start-up hooks.
+    // The modules before the start-up hooks that import them.
     expect(files).toEqual([
       'hook_patch_loader.py',
       'hook_patch_core.py',
+      'hook_patch_injector.py',
       'hook_patch_injector.pth',
       'hook_patch_injector.start',
     ]);
     expect(data.compiled.sort()).toEqual([
       expect.stringMatching(/^__pycache__\/hook_patch_core\.cpython-\d+\.pyc$/),
+      expect.stringMatching(/^__pycache__\/hook_patch_injector\.cpython-\d+\.pyc$/),
       expect.stringMatching(/^__pycache__\/hook_patch_loader\.cpython-\d+\.pyc$/),
     ]);
     for (const pyc of data.compiled) expect((await readFile(join(site(), pyc))).length).toBeGreaterThan(100);
