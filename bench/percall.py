@@ -32,6 +32,11 @@ def wrapt_passthrough(wrapped, instance, args, kwargs):
     return wrapped(*args, **kwargs)
 
 
+async def wrapt_passthrough_async(wrapped, instance, args, kwargs):
+    # wrapt's wrapper for an async target that, like patchkit's, can run code after the await.
+    return await wrapped(*args, **kwargs)
+
+
 def drive(coro):
     try:
         coro.send(None)
@@ -74,7 +79,8 @@ cases = {
     "classmethod": {"plain": lambda: Plain.cm(1), "closure": lambda: Closure.cm(1), "wrapt": lambda: Wrapt.cm(1),
                     "patchkit": lambda: C.cm(1)},
     "async": {"plain": drive_call(orig_af), "closure": drive_call(async_closure(orig_af)),
-              "wrapt": drive_call(wrapt.FunctionWrapper(orig_af, wrapt_passthrough)), "patchkit": drive_call(benchtarget.af)},
+              "wrapt": drive_call(wrapt.FunctionWrapper(orig_af, wrapt_passthrough)), "patchkit": drive_call(benchtarget.af),
+              "wraptAsync": drive_call(wrapt.FunctionWrapper(orig_af, wrapt_passthrough_async))},
 }
 out = {}
 for case, variants in cases.items():

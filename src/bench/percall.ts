@@ -6,7 +6,7 @@ import { budget, type BudgetLine } from './budget.js';
 import type { BenchContext } from './context.js';
 import { generateBundle, installBundle, makeVenv } from './venv.js';
 
-type Variants = Record<'plain' | 'closure' | 'wrapt' | 'patchkit', number>;
+type Variants = Record<'plain' | 'closure' | 'wrapt' | 'patchkit', number> & { wraptAsync?: number };
 
 export const benchPerCall = async (
   ctx: BenchContext,
@@ -37,6 +37,18 @@ export const benchPerCall = async (
     lines.push(
       budget('per call', `${kind}: patchkit / wrapt FunctionWrapper`, over(v.patchkit) / over(v.wrapt), 0.3, detail),
     );
+    // wrapt's passthrough returns the coroutine without awaiting it, so it has no after-await slot and
+    // creates one coroutine fewer; next to it, wrapt with an `async def` wrapper that awaits, as patchkit's does.
+    if (v.wraptAsync !== undefined)
+      lines.push(
+        budget(
+          'per call',
+          `${kind}: patchkit / wrapt FunctionWrapper with an async wrapper (reported: both await the original)`,
+          over(v.patchkit) / over(v.wraptAsync),
+          Infinity,
+          `overhead ns: patchkit ${over(v.patchkit).toFixed(0)}, wrapt with an async wrapper ${over(v.wraptAsync).toFixed(0)}; an \`async def\` closure ${over(v.closure).toFixed(0)} is the floor of any wrapper that stays a coroutine function`,
+        ),
+      );
   }
   return { lines, report };
 };

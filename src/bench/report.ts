@@ -9,7 +9,7 @@ export interface BenchReport {
   machine: string;
   lines: BudgetLine[];
   timings: Timing[];
-  startup: Record<string, number>;
+  startup: Record<string, unknown>;
   perCall: Record<string, Record<string, number>>;
   notes: string[];
 }

@@ -10,7 +10,7 @@ export const VERIFY_PROBE = String.raw`
 import json, os, sys
 
 def probe(loader_name, sentinels):
-    # The .pth imported the injector, whose stub finder is on sys.meta_path (or the .start imported the loader), before any of our code ran.
+    # The .pth (on 3.15+ the .start) imported the injector, whose stub finder is on sys.meta_path, before any of our code ran.
     started = loader_name in sys.modules or any(getattr(f, "patchkit", None) == loader_name for f in sys.meta_path)
     imports = {}
     for name in sentinels:

@@ -90,7 +90,7 @@ print(json.dumps([len(sources), bad]))`;
       expect(injector).toContain("_WATCH = frozenset({'pkg', 'pkg.cli', 'pkg.mod'})\n");
       expect(injector).toContain("patchkit = 'fixture_patch_loader'\n");
       expect(injector).toContain('os.environ.get("FIXTURE_PATCH_DISABLE")');
-      expect(files.get('fixture_patch_injector.start')).toBe('fixture_patch_loader:install\n');
+      expect(files.get('fixture_patch_injector.start')).toBe('fixture_patch_injector:hook\n');
       expect(existsSync(GOLDEN)).toBe(true);
     });
   });

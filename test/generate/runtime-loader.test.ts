@@ -1,5 +1,5 @@
 /** The finder and proxy loader keep every import path working: -m, resources, C extensions, namespaces. */
-import { rm } from 'node:fs/promises';
+import { cp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeBundle, pyJson, type Bundle } from './bundle.js';
@@ -150,6 +150,29 @@ describe('start-up cost (python -X importtime)', () => {
     expect(r.stderr).toBe(
       "[GONE_PATCH] patches not applied: cannot import gone_patch_loader: ModuleNotFoundError: No module named 'gone_patch_loader'",
     );
+  });
+
+  it('the .start entry point (PEP 829, Python 3.15+) hooks like the .pth: one stub, loader only at the watched import', async () => {
+    // No 3.15 here: site.py's PEP 829 step is done by hand, as it does it (pkgutil.resolve_name, then a
+    // call with no arguments), under -S so that no .pth runs; twice, as site.py runs a venv's files twice.
+    const b = await make({ name: 'entry', target: ['demo.targets:add'], sentinel: 'demo', install: false });
+    const f = b.result.model.files;
+    for (const file of [f.loader, f.core, f.injector])
+      await cp(join(b.result.dir, file), join(b.venv.sitePackages, file));
+    const entry = (await readFile(join(b.result.dir, f.start), 'utf8')).trim();
+    expect(entry).toBe('entry_patch_injector:hook');
+    const code = `
+import json, pkgutil, sys
+sys.path.append(sys.argv[1])
+for _ in range(2):
+    pkgutil.resolve_name(sys.argv[2])()
+ours = [f for f in sys.meta_path if getattr(f, "patchkit", None) == "entry_patch_loader"]
+early = "entry_patch_loader" in sys.modules
+import demo.targets
+print(json.dumps([len(ours), sys.meta_path[0] is ours[0], early, "__wrapped__" in vars(demo.targets.add)]))`;
+    const r = await b.pyArgs(['-S', '-c', code, b.venv.sitePackages, entry]);
+    expect([r.stderr, r.exitCode]).toEqual(['', 0]);
+    expect(JSON.parse(r.stdout)).toEqual([1, true, false, true]);
   });
 
   it('the injector deleted by hand: the process still runs, and site.py names the broken .pth', async () => {

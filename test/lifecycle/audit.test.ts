@@ -67,7 +67,7 @@ describe('audit', () => {
     const ours = byName['hook_patch_injector.pth'];
     expect(ours.owner).toMatchObject({ kind: 'patchkit', distribution: expect.stringMatching(/^hook_patch-/) });
     expect(ours.executable[0].flags).toEqual([]);
-    expect(byName['hook_patch_injector.start'].executable.map((l) => l.text)).toEqual(['hook_patch_loader:install']);
+    expect(byName['hook_patch_injector.start'].executable.map((l) => l.text)).toEqual(['hook_patch_injector:hook']);
 
     const text = await patchkit(['audit', '--python', lab.venv.python]);
     expect(text.stdout).toContain('.hidden_init.pth  [foreign: no installed distribution lists it]');
