@@ -1,7 +1,8 @@
 /**
  * A bundle directory as `install` and `build` read it: patchkit.json plus the runtime files it names
- * (bundles written before the injector module have four, later ones five). Only the fixed file names of `bundleFileNames(name)` are accepted, so a hand-edited manifest
- * cannot make patchkit write anything else (or anywhere else) into site-packages.
+ * (bundles written before the injector module have four, later ones five). Only the fixed file names
+ * of `bundleFileNames(name)` are accepted, so a hand-edited manifest cannot make patchkit write
+ * anything else (or anywhere else) into site-packages.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -84,13 +85,13 @@ export const loadBundle = async (dirArg: string, cwd: string): Promise<LoadedBun
     });
     files.push({ name: names[role], role, data });
   }
-  // A .pth that imports the injector module without it would fail at every interpreter start.
-  const pth = files.find((f) => f.role === 'pth');
-  if (
-    pth?.data.toString('utf8').trim() === `import ${manifest.name}_patch_injector` &&
-    !files.some((f) => f.role === 'injector')
-  )
-    throw new ValidationError(`${manifestPath} does not list ${names.injector}, which ${names.pth} imports`);
+  // A .pth or .start that imports the injector module without it would fail at every interpreter start.
+  const hook = files.find(
+    (f) =>
+      (f.role === 'pth' || f.role === 'start') && f.data.toString('utf8').includes(`${manifest.name}_patch_injector`),
+  );
+  if (hook && !files.some((f) => f.role === 'injector'))
+    throw new ValidationError(`${manifestPath} does not list ${names.injector}, which ${hook.name} imports`);
   const hash = createHash('sha256');
   for (const part of [manifestBytes, ...files.flatMap((f) => [Buffer.from(f.name), f.data])]) {
     hash.update(String(part.length)).update('\0').update(part);
