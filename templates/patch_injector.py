@@ -57,8 +57,10 @@ def hook():
     else:
         sys.meta_path.insert(0, self)
     # A watched module imported before site.py ran this (the stdlib's, at start-up): apply now.
-    if not _WATCH.isdisjoint(sys.modules) and _load() is not None:
-        _load().install()
+    if not _WATCH.isdisjoint(sys.modules):
+        loader = _load()
+        if loader is not None:
+            loader.install()
 
 
 hook()

@@ -60,6 +60,12 @@ export const bundleFileNames = (name: string) => ({
   start: `${name}_patch_injector.start`,
 });
 
+/**
+ * What a start through the `.pth` needs in site-packages, modules before the hook that imports them:
+ * for the tools and tests that copy a bundle in by hand instead of running `patchkit install`.
+ */
+export const pthRuntimeFiles = (f: ReturnType<typeof bundleFileNames>) => [f.loader, f.core, f.injector, f.pth];
+
 /** Added: files of a bundle directory that are not installed. */
 export const bundleExtraFileNames = (name: string) => ({
   test: `test_${name}_patch.py`,

@@ -9,6 +9,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run as generate } from '../commands/new.js';
+import { pthRuntimeFiles } from '../generate/manifest.js';
 import { scanPackage } from '../scan/index.js';
 
 interface Outcome {
@@ -39,12 +40,7 @@ const check = async (module: string, base: string): Promise<Outcome> => {
     const name = `t_${module.replace(/\W/g, '_')}`;
     const bundle = await generate({ cwd: work, out: work, name, target, python, body: 'trace', cache: false });
     const site = await sitePackages(python);
-    for (const file of [
-      bundle.model.files.loader,
-      bundle.model.files.core,
-      bundle.model.files.injector,
-      bundle.model.files.pth,
-    ]) {
+    for (const file of pthRuntimeFiles(bundle.model.files)) {
       await copyFile(join(bundle.dir, file), join(site, file));
     }
     const prefix = bundle.model.envPrefix;

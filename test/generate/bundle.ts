@@ -8,6 +8,7 @@ import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, type NewOptions, type NewResult } from '../../src/commands/new.js';
+import { pthRuntimeFiles } from '../../src/generate/manifest.js';
 import { makeVenv, tempDir, type Venv } from '../helpers/python.js';
 
 export const FIXTURE_SITE = fileURLToPath(new URL('../fixtures/generate/site/', import.meta.url));
@@ -50,8 +51,7 @@ export const makeBundle = async (
     py: (code, env) => pyArgs(['-c', code], env),
     install: async () => {
       const f = result.model.files;
-      for (const file of [f.loader, f.core, f.injector, f.pth])
-        await cp(join(result.dir, file), join(venv.sitePackages, file));
+      for (const file of pthRuntimeFiles(f)) await cp(join(result.dir, file), join(venv.sitePackages, file));
     },
     remove: async () => {
       await venv.remove();

@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { run, type NewOptions, type NewResult } from '../../src/commands/new.js';
+import { pthRuntimeFiles } from '../../src/generate/manifest.js';
 import { FIXTURE_SITE } from '../generate/bundle.js';
 import { makeVenv, tempDir, type Venv } from '../helpers/python.js';
 
@@ -91,8 +92,7 @@ export const makeFaultBundle = async (
   const out = await tempDir('patchkit-faults-');
   const result = await run({ ...options, cwd: out, out, python: venv.python, cache: false });
   const f = result.model.files;
-  for (const file of [f.loader, f.core, f.injector, f.pth])
-    await cp(join(result.dir, file), join(venv.sitePackages, file));
+  for (const file of pthRuntimeFiles(f)) await cp(join(result.dir, file), join(venv.sitePackages, file));
   const saved = new Map<string, string>();
   return {
     venv,
