@@ -1,6 +1,5 @@
 /** What every benchmark section needs: paths, run counts, a log that prints the commands. */
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,12 +18,7 @@ export interface BenchContext {
 
 export const createContext = async (quick: boolean): Promise<BenchContext> => {
   const repo = fileURLToPath(new URL('../..', import.meta.url));
-  const oracle = [
-    process.env.PATCHKIT_SHARED && join(process.env.PATCHKIT_SHARED, 'tools/ast_oracle.py'),
-    join(repo, '../shared/tools/ast_oracle.py'),
-    join(repo, 'shared/tools/ast_oracle.py'),
-  ].find((p): p is string => !!p && existsSync(p));
-  if (!oracle) throw new Error('../shared/tools/ast_oracle.py not found (set PATCHKIT_SHARED)');
+  const oracle = join(repo, 'test/oracle/ast_oracle.py');
   const { stdout } = await execa('python3', ['-S', '-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])']);
   return {
     quick,

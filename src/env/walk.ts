@@ -1,5 +1,5 @@
 /**
- * Module files under a directory, named exactly as ../shared/tools/ast_oracle.py names them:
+ * Module files under a directory, named exactly as test/oracle/ast_oracle.py names them:
  * relative to the root's parent, `__init__` dropped, every `.py` below (directories without
  * `__init__.py` too), sorted, never descending into symlinked directories (os.walk's default,
  * followlinks=False, which also keeps symlink loops harmless).

@@ -1,19 +1,13 @@
 /**
- * Ground truth from CPython: ../shared/tools/ast_oracle.py over a directory, and the list of
+ * Ground truth from CPython: test/oracle/ast_oracle.py over a directory, and the list of
  * files CPython itself refuses to parse (the oracle skips them; tree-sitter accepts a superset).
  */
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { patchkit } from './cli.js';
 import type { ScanResult } from '../../src/scan/model.js';
 
-const candidates = [
-  process.env.PATCHKIT_SHARED ? `${process.env.PATCHKIT_SHARED}/tools/ast_oracle.py` : '',
-  fileURLToPath(new URL('../../../shared/tools/ast_oracle.py', import.meta.url)),
-  fileURLToPath(new URL('../../shared/tools/ast_oracle.py', import.meta.url)),
-].filter(Boolean);
-export const ORACLE = candidates.find((p) => existsSync(p)) ?? candidates[1];
+export const ORACLE = fileURLToPath(new URL('../oracle/ast_oracle.py', import.meta.url));
 
 export type Key = string;
 export const key = (module: string, qualname: string, line: number, isAsync: boolean): Key =>

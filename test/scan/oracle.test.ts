@@ -1,5 +1,5 @@
 /**
- * `patchkit scan --json` against CPython's own ast (../shared/tools/ast_oracle.py) on real code:
+ * `patchkit scan --json` against CPython's own ast (test/oracle/ast_oracle.py) on real code:
  * the machine's whole stdlib and Debian's python3-django and python3-torch. The (module, qualname,
  * line, async) sets must be identical, except for the two documented CPython-vs-grammar cases:
  *   1. files CPython refuses to parse (Python 2 syntax, deliberate syntax-error fixtures): the oracle
