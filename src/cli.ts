@@ -78,9 +78,19 @@ program
   .requiredOption('--target <module:qualname>', 'what to wrap; globs allowed (mod:Class.*); repeatable', collect)
   .addOption(python)
   .option('--sentinel <module>', 'module whose import applies the patches (default: recommended per target)')
-  .addOption(new Option('--body <style>', 'wrapper body').choices(['passthrough', 'trace']).default('passthrough'))
+  .addOption(
+    new Option('--body <style>', "wrapper body, or `replace`: the target's own source, to edit")
+      .choices(['passthrough', 'trace', 'replace'])
+      .default('passthrough'),
+  )
+  .addOption(
+    new Option(
+      '--policy <policy>',
+      'when a target cannot be applied: warn, skip, or require (the import fails)',
+    ).choices(['warn', 'skip', 'require']),
+  )
   .option('--out <dir>', 'output directory', '.')
-  .option('--force', 'replace an existing bundle directory')
+  .option('--force', 'replace an existing bundle directory (never a core you edited)')
   .action((name: string, options: Record<string, unknown>) => execute('new', { name, ...options }));
 
 program

@@ -10,6 +10,8 @@ import { sourceHash } from '../generate/source-hash.js';
 import { loadTemplates } from '../generate/templates.js';
 import { validateModule, validateName } from '../generate/validate.js';
 import { writeBundle } from '../generate/write.js';
+import { contextClasses, definitionText, refuseReplacing } from '../generate/definition-source.js';
+import { refuseEditedCore } from '../generate/edited-core.js';
 import { PATCHKIT_VERSION } from '../version.js';
 
 export interface NewOptions {
@@ -19,6 +21,8 @@ export interface NewOptions {
   python?: string;
   sentinel?: string;
   body?: string;
+  /** warn | skip | require (default: require for --body replace, warn for wrappers). */
+  policy?: string;
   out?: string;
   force?: boolean;
   cache?: boolean;
@@ -33,7 +37,7 @@ export interface NewResult {
   hazards: { key: string; message: string }[];
 }
 
-const toInput = async (r: Resolved, sentinel: string | undefined): Promise<TargetInput> => {
+const toInput = async (r: Resolved, sentinel: string | undefined, replace: boolean): Promise<TargetInput> => {
   const { module, symbol } = r;
   if (module.kind !== 'source') {
     throw new ValidationError(
@@ -43,6 +47,7 @@ const toInput = async (r: Resolved, sentinel: string | undefined): Promise<Targe
   const startLine = Math.min(symbol.line, ...symbol.decorators.map((d) => d.line));
   const file = await readFile(module.path);
   const moduleLevel = !symbol.qualname.includes('.');
+  const upstream = definitionText(file, startLine, symbol.endLine);
   return {
     module: module.name,
     qualname: symbol.qualname,
@@ -59,6 +64,10 @@ const toInput = async (r: Resolved, sentinel: string | undefined): Promise<Targe
     bindingSites: moduleLevel
       ? symbol.bindingSites.filter((s) => !s.lazy).map((s) => ({ module: s.module, name: s.name }))
       : [],
+    upstream,
+    ...(replace
+      ? { how: 'replace' as const, mode: 'code' as const, source: upstream, classes: contextClasses(r, file) }
+      : { how: 'wrap' as const }),
   };
 };
 
@@ -91,16 +100,22 @@ export const generate = async (options: NewOptions, results: ScanResult[]): Prom
   if (options.sentinel) validateModule(options.sentinel, '--sentinel');
   const resolved = resolveTargets((options.target ?? []).map(parseTarget), results);
   const first = resolved[0].result.package;
+  const body = options.body ?? 'passthrough';
+  const replace = body === 'replace';
+  if (replace) for (const r of resolved) refuseReplacing(r);
   const model = buildModel({
     name: options.name,
-    body: options.body ?? 'passthrough',
+    body,
+    policy: options.policy,
     package: first.name,
     distribution: first.distribution ? { name: first.distribution, version: first.version } : null,
     patchkitVersion: PATCHKIT_VERSION,
-    targets: await Promise.all(resolved.map((r) => toInput(r, options.sentinel))),
+    targets: await Promise.all(resolved.map((r) => toInput(r, options.sentinel, replace))),
   });
   const files = render(model, await loadTemplates());
-  const dir = await writeBundle(options.out ?? options.cwd, options.name, files, { force: options.force });
+  const out = options.out ?? options.cwd;
+  if (options.force) await refuseEditedCore(out, options.name);
+  const dir = await writeBundle(out, options.name, files, { force: options.force });
   const hazards = resolved.flatMap((r) =>
     r.symbol.hazards.map((h) => ({ key: `${r.module.name}:${r.symbol.qualname}`, message: h.message })),
   );

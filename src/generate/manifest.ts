@@ -6,7 +6,23 @@ import type { SymbolKind } from '../scan/model.js';
 
 export const MANIFEST_FILE = 'patchkit.json';
 
-export type BodyStyle = 'passthrough' | 'trace';
+/** What `new --body` writes for each target: a wrapper (`passthrough`, `trace`) or the target's own source (`replace`). */
+export type BodyStyle = 'passthrough' | 'trace' | 'replace';
+
+/** How a target is patched (the first item of its entry in the core's TARGETS). */
+export type PatchHow = 'wrap' | 'replace' | 'add' | 'remove' | 'module-code';
+
+/** How a replacement reaches the process: the original function's code swapped in place, or a new object. */
+export type ReplaceMode = 'code' | 'object';
+
+/** What the sentinel's import does when a target cannot be applied (see templates/patch_loader.py). */
+export type Policy = 'warn' | 'skip' | 'require';
+
+/** Where a definition of a block stands: its enclosing classes, outermost first, with upstream's indentation. */
+export interface ContextClass {
+  name: string;
+  indent: string;
+}
 
 export interface ManifestTarget {
   module: string;
@@ -31,6 +47,15 @@ export interface ManifestTarget {
   sourceHash: string;
   /** Added: `from module import qualname [as name]` sites re-pointed at the wrapper (module-level functions). */
   bindingSites: { module: string; name: string }[];
+  /** Added: how it is patched; absent in bundles made before replacements existed (then `wrap`). */
+  how?: PatchHow;
+  /** Added, for `replace`: whether the code is swapped in place or a new object takes the original's place. */
+  mode?: ReplaceMode;
+  /**
+   * Added: upstream's text of the definition (lines startLine..endLine as the file has them), the text
+   * the patch was made from: what `check` and `update` compare a new release with.
+   */
+  upstream?: string | null;
 }
 
 export interface BundleManifest {
@@ -38,6 +63,13 @@ export interface BundleManifest {
   name: string;
   patchkitVersion: string;
   body: BodyStyle;
+  /** Added: what a sentinel import does when a target cannot be applied (absent: `warn`). */
+  policy?: Policy;
+  /**
+   * Added: sha256 of the core exactly as patchkit generated it. A core that differs was edited by its
+   * user, and patchkit never overwrites it.
+   */
+  coreSha256?: string;
   /** Top-level import name of the patched package (`sglang`). */
   package: string;
   /** The distribution that owned the package at generation time. */

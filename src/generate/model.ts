@@ -4,20 +4,47 @@
  */
 import type { SymbolKind } from '../scan/model.js';
 import { ValidationError } from '../errors.js';
-import type { BodyStyle, BundleManifest, ManifestTarget } from './manifest.js';
+import type {
+  BodyStyle,
+  BundleManifest,
+  ContextClass,
+  ManifestTarget,
+  PatchHow,
+  Policy,
+  ReplaceMode,
+} from './manifest.js';
 import { bundleExtraFileNames, bundleFileNames } from './manifest.js';
 import * as v from './validate.js';
 
 export type Shape = 'sync' | 'async' | 'generator' | 'asyncgen';
 
 export const WRAPPABLE_KINDS = ['function', 'method', 'classmethod', 'staticmethod', 'property'] as const;
+/** What a block of definitions can add or replace besides those: a class, and the module's own statements. */
+const DEFINITION_KINDS = [...WRAPPABLE_KINDS, 'class'] as const;
+const HOWS = ['wrap', 'replace', 'add', 'remove', 'module-code'] as const;
+/** The qualname that stands for a block's module-level statements in TARGETS and reports. */
+export const MODULE_CODE = '<module code>';
 
 /** One target as `new` (or a test) hands it over. */
-export type TargetInput = Omit<ManifestTarget, 'kind'> & { kind: SymbolKind };
+export type TargetInput = Omit<ManifestTarget, 'kind'> & {
+  kind: SymbolKind;
+  /** replace/add: the definition's text for its module's block in the core (verbatim, upstream indentation). */
+  source?: string;
+  /** replace/add: the classes the definition stands in, outermost first. */
+  classes?: ContextClass[];
+};
+
+/** Module-level statements (imports, constants) a block runs in its module before its definitions. */
+export interface ModuleCode {
+  module: string;
+  source: string;
+}
 
 export interface BundleInput {
   name: string;
   body: string;
+  /** Default: `require` for replacements and diffs, `warn` for wrappers. */
+  policy?: string;
   package: string;
   distribution: { name: string; version: string | null } | null;
   patchkitVersion: string;
@@ -27,8 +54,19 @@ export interface BundleInput {
 export interface ModelTarget extends ManifestTarget {
   key: string;
   shape: Shape;
-  /** Python identifier of the wrapper factory in the core. */
+  how: PatchHow;
+  mode?: ReplaceMode;
+  /** Python identifier of the wrapper factory in the core (`wrap` only). */
   factory: string;
+  source?: string;
+  classes: ContextClass[];
+}
+
+/** One module's block of definitions in the core. */
+export interface ModelBlock {
+  module: string;
+  code: string[];
+  definitions: { classes: ContextClass[]; source: string; line: number }[];
 }
 
 export interface BundleModel {
@@ -36,11 +74,13 @@ export interface BundleModel {
   /** NAME upper-cased: `<NAME>_PATCH_DISABLE` … */
   envPrefix: string;
   body: BodyStyle;
+  policy: Policy;
   package: string;
   distribution: { name: string; version: string | null } | null;
   patchkitVersion: string;
   sentinels: string[];
   targets: ModelTarget[];
+  blocks: ModelBlock[];
   modules: { loader: string; core: string; test: string };
   files: ReturnType<typeof bundleFileNames> & ReturnType<typeof bundleExtraFileNames>;
 }
@@ -59,9 +99,22 @@ const asciiPart = (qualname: string): string =>
 
 const buildTarget = (t: TargetInput, index: number): ModelTarget => {
   v.validateModule(t.module);
-  v.validateQualname(t.qualname);
+  const how = v.validateOneOf(t.how ?? 'wrap', HOWS, `how ${t.module}:${t.qualname} is patched`);
+  if (how !== 'module-code' || t.qualname !== MODULE_CODE) v.validateQualname(t.qualname);
   v.validateModule(t.sentinel, 'sentinel');
-  const kind = v.validateOneOf(t.kind, WRAPPABLE_KINDS, `kind of ${t.module}:${t.qualname}`);
+  const kind = v.validateOneOf(
+    t.kind,
+    how === 'wrap' ? WRAPPABLE_KINDS : DEFINITION_KINDS,
+    `kind of ${t.module}:${t.qualname}`,
+  );
+  const mode = how === 'replace' ? v.validateOneOf(t.mode ?? 'code', ['code', 'object'] as const, 'mode') : undefined;
+  if ((how === 'replace' || how === 'add') && t.source === undefined)
+    throw new ValidationError(`${t.module}:${t.qualname}: no definition text to ${how} it with`);
+  if (t.source !== undefined) v.validateBlockText(t.source, `definition of ${t.module}:${t.qualname}`);
+  for (const c of t.classes ?? []) {
+    if (!v.isIdentifier(c.name) || !/^[ \t]*$/.test(c.indent))
+      throw new ValidationError(`bad enclosing class ${JSON.stringify(c)} of ${t.module}:${t.qualname}`);
+  }
   v.validateCommentText(t.signature, 'signature');
   v.validateHash(t.fingerprint, 'fingerprint');
   v.validateHash(t.sourceHash, 'source hash');
@@ -80,15 +133,39 @@ const buildTarget = (t: TargetInput, index: number): ModelTarget => {
   return {
     ...t,
     kind,
+    how,
+    mode,
+    classes: t.classes ?? [],
     key: `${t.module}:${t.qualname}`,
     shape: shapeOf(t),
     factory: `_wrap_${index}_${asciiPart(t.qualname)}`.slice(0, 120),
   };
 };
 
-export const buildModel = (input: BundleInput): BundleModel => {
+/** The core's blocks: per module (sorted), its module-level statements, then its definitions in upstream order. */
+const buildBlocks = (targets: ModelTarget[], code: ModuleCode[]): ModelBlock[] => {
+  const blocks = new Map<string, ModelBlock>();
+  const block = (module: string) => {
+    let b = blocks.get(module);
+    if (!b) blocks.set(module, (b = { module, code: [], definitions: [] }));
+    return b;
+  };
+  for (const c of code) {
+    v.validateModule(c.module);
+    v.validateBlockText(c.source, `module code of ${c.module}`);
+    block(c.module).code.push(c.source);
+  }
+  for (const t of targets) {
+    if (t.source === undefined) continue;
+    block(t.module).definitions.push({ classes: t.classes, source: t.source, line: t.startLine });
+  }
+  for (const b of blocks.values()) b.definitions.sort((x, y) => x.line - y.line);
+  return [...blocks.values()].sort((x, y) => (x.module < y.module ? -1 : x.module > y.module ? 1 : 0));
+};
+
+export const buildModel = (input: BundleInput & { moduleCode?: ModuleCode[] }): BundleModel => {
   const name = v.validateName(input.name);
-  const body = v.validateOneOf(input.body, ['passthrough', 'trace'] as const, '--body');
+  const body = v.validateOneOf(input.body, ['passthrough', 'trace', 'replace'] as const, '--body');
   v.validateModule(input.package, 'package');
   if (input.distribution) v.validateDistribution(input.distribution.name, input.distribution.version);
   if (!/^[0-9A-Za-z.+-]+$/.test(input.patchkitVersion)) throw new ValidationError('bad patchkit version');
@@ -99,15 +176,19 @@ export const buildModel = (input: BundleInput): BundleModel => {
     if (seen.has(t.key)) throw new ValidationError(`target ${t.key} given twice`);
     seen.add(t.key);
   }
+  const wrapsOnly = targets.every((t) => t.how === 'wrap');
+  const policy = v.validateOneOf(input.policy ?? (wrapsOnly ? 'warn' : 'require'), POLICIES, '--policy');
   return {
     name,
     envPrefix: name.toUpperCase(),
     body,
+    policy,
     package: input.package,
     distribution: input.distribution,
     patchkitVersion: input.patchkitVersion,
     sentinels: [...new Set(targets.map((t) => t.sentinel))].sort(),
     targets,
+    blocks: buildBlocks(targets, input.moduleCode ?? []),
     modules: { loader: `${name}_patch_loader`, core: `${name}_patch_core`, test: `test_${name}_patch` },
     files: { ...bundleFileNames(name), ...bundleExtraFileNames(name) },
   };
@@ -128,13 +209,20 @@ const manifestTarget = (t: ModelTarget): ManifestTarget => ({
   endLine: t.endLine,
   sourceHash: t.sourceHash,
   bindingSites: t.bindingSites.map((s) => ({ module: s.module, name: s.name })),
+  how: t.how,
+  ...(t.mode ? { mode: t.mode } : {}),
+  upstream: t.upstream ?? null,
 });
 
-export const toManifest = (model: BundleModel): BundleManifest => ({
+export const POLICIES = ['warn', 'skip', 'require'] as const;
+
+export const toManifest = (model: BundleModel, coreSha256?: string): BundleManifest => ({
   schemaVersion: 1,
   name: model.name,
   patchkitVersion: model.patchkitVersion,
   body: model.body,
+  policy: model.policy,
+  ...(coreSha256 ? { coreSha256 } : {}),
   package: model.package,
   distribution: model.distribution,
   sentinels: model.sentinels,

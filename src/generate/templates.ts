@@ -12,18 +12,20 @@ export interface Templates {
   test: string;
   readme: string;
   /** `${body}_${shape}` → wrapper factory block. */
-  wrappers: Record<`${BodyStyle}_${Shape}`, string>;
+  wrappers: Record<`${WrapperBody}_${Shape}`, string>;
 }
 
 export const TEMPLATE_DIR = new URL('../../templates/', import.meta.url);
 
 const SHAPES: Shape[] = ['sync', 'async', 'generator', 'asyncgen'];
-const BODIES: BodyStyle[] = ['passthrough', 'trace'];
+/** The bodies that are wrappers (`replace` copies the target's source instead). */
+export type WrapperBody = Exclude<BodyStyle, 'replace'>;
+const BODIES: WrapperBody[] = ['passthrough', 'trace'];
 
 const read = (name: string) => readFile(new URL(name, TEMPLATE_DIR), 'utf8');
 
 export const loadTemplates = async (): Promise<Templates> => {
-  const wrappers = {} as Record<`${BodyStyle}_${Shape}`, string>;
+  const wrappers = {} as Record<`${WrapperBody}_${Shape}`, string>;
   for (const body of BODIES) {
     for (const shape of SHAPES) wrappers[`${body}_${shape}`] = await read(`wrappers/${body}_${shape}.py`);
   }

@@ -113,6 +113,27 @@ export const validateCommentText = (text: string, what: string): string => {
   return text;
 };
 
+/** The marker lines that delimit a module's block of definitions in the core (the loader splits on them). */
+export const BLOCK_START = '# >>> patchkit: definitions in ';
+export const BLOCK_END = '# <<< patchkit: definitions in ';
+
+/**
+ * Python source copied into a block of the core (upstream's definition, or a diff's new text): it is
+ * code by nature, so it is checked for what would break the file rather than escaped — no marker line
+ * that would end or open a block early, no NUL or lone surrogate (the file is written as UTF-8), and
+ * every line ends with a newline.
+ */
+export const validateBlockText = (text: string, what: string): string => {
+  // With the u flag a surrogate class matches only lone surrogates (a pair is one code point).
+  if (/\0|[\ud800-\udfff]/u.test(text)) throw new ValidationError(`${what} holds a NUL character or a lone surrogate`);
+  if (!text.endsWith('\n')) throw new ValidationError(`${what} does not end with a line break`);
+  for (const line of text.split('\n')) {
+    if (line.startsWith(BLOCK_START) || line.startsWith(BLOCK_END))
+      throw new ValidationError(`${what} holds a patchkit block marker line: ${quoted(line)}`);
+  }
+  return text;
+};
+
 export const validateHash = (hash: string, what: string): string => {
   if (!/^[0-9a-f]{16}$/.test(hash)) throw new ValidationError(`${what} ${quoted(hash)} is not 16 hex digits`);
   return hash;

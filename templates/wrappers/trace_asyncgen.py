@@ -27,6 +27,6 @@ def __PATCHKIT_FACTORY__(original):
             error = type(exc).__name__
             raise
         finally:
-            _trace(__PATCHKIT_KEY__, start, error)
+            trace(__PATCHKIT_KEY__, start, error)
 
     return wrapper

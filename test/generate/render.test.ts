@@ -87,7 +87,7 @@ print(json.dumps([len(sources), bad]))`;
       expect(files.get('fixture_patch_injector.pth')).toBe('import fixture_patch_injector\n');
       // The injector watches exactly the fixture's modules and names the loader it hands over to.
       const injector = files.get('fixture_patch_injector.py') ?? '';
-      expect(injector).toContain("_WATCH = frozenset({'pkg', 'pkg.cli', 'pkg.mod'})\n");
+      expect(injector).toContain("_WATCH = frozenset({'fixture_patch_core', 'pkg', 'pkg.cli', 'pkg.mod'})\n");
       expect(injector).toContain("patchkit = 'fixture_patch_loader'\n");
       expect(injector).toContain('os.environ.get("FIXTURE_PATCH_DISABLE")');
       expect(files.get('fixture_patch_injector.start')).toBe('fixture_patch_injector:hook\n');

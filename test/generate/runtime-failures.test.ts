@@ -43,7 +43,7 @@ describe('failure isolation and the version guard', () => {
   it('an exception in a wrapper factory: that target is an error, reported once; the others apply', async () => {
     await edit(
       join(site(), 'demo_patch_core.py'),
-      (t) => `${t}\n_TARGETS['demo.targets:work'].factory = lambda original: 1 / 0\n`,
+      (t) => `${t}\nTARGETS['demo.targets:work'] = ('wrap', lambda original: 1 / 0)\n`,
     );
     const { value, stderr } = await pyJson<Record<string, unknown>>(bundle, STATES);
     expect(value['demo.targets:work']).toEqual([

@@ -230,7 +230,7 @@ describe('distribution versions from the scan', () => {
     expectRefused('v', ['--target', 'verplaceholder:f'], /distribution version .* is not a version/));
   it('accepts a PEP 440 version with pre, post and local parts', async () => {
     const dir = await expectAccepted('v', ['--target', 'verok:f']);
-    expect(await readFile(join(dir, 'v_patch_core.py'), 'utf8')).toContain(
+    expect(await readFile(join(dir, 'v_patch_loader.py'), 'utf8')).toContain(
       "_DISTRIBUTION = ('verok', '2.0rc1.post3+local.7')",
     );
   });

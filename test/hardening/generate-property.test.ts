@@ -104,17 +104,19 @@ for c in cases:
             continue
         if f.endswith("_patch_loader.py"):
             targets = ast.literal_eval(literal(tree, "_TARGETS"))
-            key, module, sentinel = targets[0]
-            got = {"module": module, "sentinel": sentinel, "qualname": key.split(":", 1)[1]}
+            key, module, sentinel, qualname = targets[0][:4]
+            got = {"module": module, "sentinel": sentinel, "qualname": qualname}
+            if key != module + ":" + qualname:
+                problems.append([field, value, "loader key %r" % key])
             if field in got and got[field] != value:
                 problems.append([field, value, "loader carries %r" % got[field]])
         if f.endswith("_patch_core.py"):
-            table = literal(tree, "_TARGETS")
-            call = table.values[0] if table is not None else None
-            if call is None:
-                problems.append([field, value, "no _TARGETS table in the core"])
+            table = literal(tree, "TARGETS")
+            key = ast.literal_eval(table.keys[0]) if table is not None else None
+            if key is None:
+                problems.append([field, value, "no TARGETS table in the core"])
             elif field in ("module", "qualname"):
-                got = ast.literal_eval(call.args[1 if field == "module" else 2])
+                got = key.split(":", 1)[0 if field == "module" else 1]
                 if got != value:
                     problems.append([field, value, "core carries %r" % got])
             if field == "signature" and not any(l.strip().startswith("# Target:") and value in l for l in src.split("\n")):

@@ -146,9 +146,9 @@ os.write(1, ("\\n" + json.dumps(out)).encode())
     await traced.edit(
       'demo_patch_core.py',
       (t) =>
-        `${t}\n_slow = _TARGETS["demo.targets:work"].factory\n_in_factory = []\n` +
+        `${t}\n_slow = TARGETS["demo.targets:work"][1]\n_in_factory = []\n` +
         `def _slow_factory(original, _f=_slow):\n    _in_factory.append(1)\n    time.sleep(1.5)\n    return _f(original)\n` +
-        `_TARGETS["demo.targets:work"].factory = _slow_factory\n`,
+        `TARGETS["demo.targets:work"] = ("wrap", _slow_factory)\n`,
     );
     try {
       const r = await traced.py(
@@ -160,7 +160,7 @@ def importer():
     import demo
 threading.Thread(target=importer, daemon=True).start()
 import demo_patch_loader as L
-# Deterministic: fork once the thread is inside a wrapper factory (the core and what apply_target
+# Deterministic: fork once the thread is inside a wrapper factory (the core and what applying
 # imports are complete then; a fork while a thread imports any module hangs the child unpatched too).
 while not getattr(sys.modules.get("demo_patch_core"), "_in_factory", None):
     time.sleep(0.01)
