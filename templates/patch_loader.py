@@ -235,6 +235,7 @@ class _PatchkitFinder(object):
 # Every patchkit bundle's loader uses this attribute of a watched spec's __dict__ for the callbacks to
 # run when the import ends, so that two bundles watching the same module both hear of it, in order.
 _HOOKS = "_patchkit_on_executed"
+_DELIVERING = "_patchkit_delivering"
 
 
 def _watch_spec(spec):
@@ -285,13 +286,19 @@ def _set_initializing(spec, value):
     if name not in sys.modules:
         return
     failed = None
-    for hook in hooks:
-        try:
-            hook(name)
-        except PatchRequiredError as error:
-            failed = failed or error
-        except Exception:  # noqa: BLE001 - another bundle's hook never breaks the import
-            pass
+    # While the callbacks run, every bundle's _drain_deferred leaves this module to its callback, so
+    # that the bundles apply in the order they hooked the spec (not whichever imports something first).
+    spec.__dict__[_DELIVERING] = True
+    try:
+        for hook in hooks:
+            try:
+                hook(name)
+            except PatchRequiredError as error:
+                failed = failed or error
+            except Exception:  # noqa: BLE001 - another bundle's hook never breaks the import
+                pass
+    finally:
+        spec.__dict__.pop(_DELIVERING, None)
     if failed is not None:
         raise failed
 
@@ -315,9 +322,14 @@ def _inert(fullname, path=None, target=None):
     return None
 
 
+def _delivering(module):
+    spec = getattr(module, "__spec__", None)
+    return bool(getattr(spec, "__dict__", {}).get(_DELIVERING))
+
+
 def _drain_deferred():
     with _lock:
-        ready = [name for name in _deferred if _complete(name) is not None]
+        ready = [name for name in _deferred if _complete(name) is not None and not _delivering(sys.modules[name])]
         _deferred.difference_update(ready)
     for name in ready:
         _executed(name, importing=False)
