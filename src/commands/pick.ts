@@ -68,9 +68,10 @@ export const run = async (options: PickOptions): Promise<NewResult> => {
     ],
     undefined,
   );
-  const body = await pickOne('Wrapper body', [
-    { name: 'passthrough: a skeleton that behaves like the original until edited', value: 'passthrough' },
-    { name: 'trace: one JSON line per call to $<NAME>_PATCH_TRACE', value: 'trace' },
+  const body = await pickOne('Patch body', [
+    { name: 'passthrough: a wrapper that behaves like the original until edited', value: 'passthrough' },
+    { name: 'trace: a wrapper writing one JSON line per call to $<NAME>_PATCH_TRACE', value: 'trace' },
+    { name: 'replace: the target’s own source in the core, to edit in place', value: 'replace' },
   ]);
   const name = await askText('Bundle name', defaultName(result.package.name), (value) => {
     try {

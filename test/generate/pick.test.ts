@@ -35,7 +35,7 @@ describe('patchkit pick', () => {
       ['Add another target', ''],
       ['❯ ✔ done', ENTER],
       ['Sentinel', ENTER],
-      ['Wrapper body', DOWN + ENTER],
+      ['Patch body', DOWN + ENTER],
       ['Bundle name', 'picked' + ENTER],
       ['Output directory', 'out' + ENTER],
     ]);
@@ -53,6 +53,28 @@ describe('patchkit pick', () => {
     ]);
   });
 
+  it("picks --body replace: the core holds the target's own source, policy require", async () => {
+    const cwd = await tempDir();
+    const run = await drive(cwd, [
+      ['Target to wrap', 'compu'],
+      ['❯ hazardpkg\\.core:compute', ENTER],
+      ['Add another target', ''],
+      ['❯ ✔ done', ENTER],
+      ['Sentinel', ENTER],
+      ['Patch body', DOWN + DOWN + ENTER],
+      ['Bundle name', 'replaced' + ENTER],
+      ['Output directory', 'out' + ENTER],
+    ]);
+    expect(run.failure, run.output).toBeNull();
+    expect(run.exit, run.output).toBe(0);
+    const dir = join(cwd, 'out', 'replaced');
+    const manifest = JSON.parse(readFileSync(join(dir, 'patchkit.json'), 'utf8')) as { body: string; policy: string };
+    expect([manifest.body, manifest.policy]).toEqual(['replace', 'require']);
+    const core = readFileSync(join(dir, 'replaced_patch_core.py'), 'utf8');
+    expect(core).toContain("'hazardpkg.core:compute': ('replace', 'code')");
+    expect(core).toMatch(/# >>> patchkit: definitions in hazardpkg\.core >>>\n(@[^\n]*\n)*def compute\(/);
+  });
+
   it('Ctrl-C at any question leaves nothing behind', async () => {
     const cwd = await tempDir();
     const run = await drive(cwd, [
@@ -61,7 +83,7 @@ describe('patchkit pick', () => {
       ['Add another target', ''],
       ['❯ ✔ done', ENTER],
       ['Sentinel', ENTER],
-      ['Wrapper body', ENTER],
+      ['Patch body', ENTER],
       ['Bundle name', '\x03'],
     ]);
     expect(run.exit).toBe(2);
