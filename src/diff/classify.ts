@@ -320,8 +320,11 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
   }
   const kept = definitions.filter((d) => !d.hunks.some((h) => overlayHunks.has(h)));
   const code = codeStatements.filter((c) => !c.hunks.some((h) => overlayHunks.has(h)));
-  const absorbed = definitions.length - kept.length + codeStatements.length - code.length;
-  if (absorbed > 0) overlayReasons.push(`${absorbed} other change(s) share its hunks and come with it`);
+  const absorbed = [
+    ...definitions.filter((d) => !kept.includes(d)).map((d) => `${d.mechanism} of ${d.qualname}`),
+    ...codeStatements.filter((c) => !code.includes(c)).map((c) => `line ${c.statement.start}`),
+  ];
+  if (absorbed.length > 0) overlayReasons.push(`with it, as they share its hunks: ${absorbed.join(', ')}`);
 
   const mechanisms = new Map<number, Mechanism[]>();
   const mark = (h: number, m: Mechanism) => {
