@@ -33,6 +33,8 @@ export interface Classified {
   definitions: DefinitionChange[];
   moduleCode: ModuleCodeChange | null;
   overlay: { reasons: string[]; hunks: number[] } | null;
+  /** Hunks that touch only `if __name__ == "__main__":` blocks (which never run on import). */
+  mainGuardOnly: number[];
   /** Mechanisms per hunk index (only hunks that carry something). */
   mechanisms: Map<number, Mechanism[]>;
 }
@@ -214,6 +216,8 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
   const scopes = [...new Set([...before.statements, ...after.statements].map((s) => s.scope))].sort();
   /** `dependents`: runtime definitions whose decorators, defaults or annotations read what the statement binds. */
   const codeStatements: { statement: StatementUnit; hunks: number[]; dependents: DefinitionChange[] }[] = [];
+  /** Names of removed imports and assignments that nothing binds any more: deleted after the module ran. */
+  const unbinds: { names: string[]; hunks: number[]; line: number }[] = [];
   // Added and replaced definitions run after the module code: what their headers read may come from it.
   const deferredRanges = (): Range[] =>
     definitions
@@ -221,8 +225,8 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
       .map((d) => [d.line as number, (d.line as number) + (d.source as string).split('\n').length - 2]);
   for (const scope of scopes) {
     if (scope !== '' && (handled.has(scope) || under(scope))) continue;
-    const olds = before.statements.filter((s) => s.scope === scope);
-    const news = after.statements.filter((s) => s.scope === scope);
+    const olds = before.statements.filter((s) => s.scope === scope && !s.mainGuard);
+    const news = after.statements.filter((s) => s.scope === scope && !s.mainGuard);
     const matched = matchSequences(
       olds.map((s) => s.text),
       news.map((s) => s.text),
@@ -282,16 +286,32 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
       });
       codeStatements.push({ statement: s, hunks: found, dependents });
     }
+    // Names bound at module level in the patched file other than by the changed statements.
+    const stillBound = new Set([
+      ...news.filter((s) => !added.includes(s)).flatMap((s) => s.binds ?? []),
+      ...after.defs.filter((d) => d.classes.length === 0).map((d) => d.qualname),
+    ]);
+    const overlaidNames = new Set(added.filter((s) => !candidates.has(s)).flatMap((s) => s.binds ?? []));
     for (const s of removed) {
       const found = touching([s.start, s.end], null);
-      if (s.binds !== null && s.binds.every((n) => rebinding.has(n))) {
+      const names = s.binds;
+      if (names !== null && names.every((n) => rebinding.has(n))) {
         // Bound again by new module code: the removal is carried by that code.
-        const carrier = codeStatements.find((c) => c.statement.binds?.some((n) => s.binds?.includes(n)));
+        const carrier = codeStatements.find((c) => c.statement.binds?.some((n) => names.includes(n)));
         if (carrier) carrier.hunks.push(...found.filter((h) => !carrier.hunks.includes(h)));
         continue;
       }
+      if (names !== null && names.every((n) => overlaidNames.has(n))) {
+        for (const h of found) overlayHunks.add(h);
+        continue;
+      }
+      if (names !== null && names.every((n) => !rebinding.has(n) && !overlaidNames.has(n) && !stillBound.has(n))) {
+        // Nothing binds these names any more: the module code deletes them.
+        unbinds.push({ names, hunks: found, line: s.start });
+        continue;
+      }
       toOverlay(
-        `installed line ${s.start} removed: ${s.binds === null ? (s.notSimple ?? 'runs at import') : `what it binds (${s.binds.join(', ')}) would stay bound`} (${firstLine(s.text)})`,
+        `installed line ${s.start} removed: ${names === null ? (s.notSimple ?? 'runs at import') : `what it binds (${names.join(', ')}) is bound otherwise in the patched file`} (${firstLine(s.text)})`,
         found,
       );
     }
@@ -301,7 +321,11 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
   let changed = overlayHunks.size > 0;
   while (changed) {
     changed = false;
-    for (const carrier of [...definitions.map((d) => d.hunks), ...codeStatements.map((c) => c.hunks)]) {
+    for (const carrier of [
+      ...definitions.map((d) => d.hunks),
+      ...codeStatements.map((c) => c.hunks),
+      ...unbinds.map((u) => u.hunks),
+    ]) {
       if (carrier.some((h) => overlayHunks.has(h)))
         for (const h of carrier)
           if (!overlayHunks.has(h)) {
@@ -320,9 +344,11 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
   }
   const kept = definitions.filter((d) => !d.hunks.some((h) => overlayHunks.has(h)));
   const code = codeStatements.filter((c) => !c.hunks.some((h) => overlayHunks.has(h)));
+  const deleted = unbinds.filter((u) => !u.hunks.some((h) => overlayHunks.has(h)));
   const absorbed = [
     ...definitions.filter((d) => !kept.includes(d)).map((d) => `${d.mechanism} of ${d.qualname}`),
     ...codeStatements.filter((c) => !code.includes(c)).map((c) => `line ${c.statement.start}`),
+    ...unbinds.filter((u) => !deleted.includes(u)).map((u) => `installed line ${u.line} removed`),
   ];
   if (absorbed.length > 0) overlayReasons.push(`with it, as they share its hunks: ${absorbed.join(', ')}`);
 
@@ -334,11 +360,11 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
   };
   for (const h of overlayHunks) mark(h, 'overlay');
   for (const d of kept) for (const h of d.hunks) mark(h, d.mechanism);
-  for (const c of code) for (const h of c.hunks) mark(h, 'module-code');
+  for (const c of [...code, ...deleted]) for (const h of c.hunks) mark(h, 'module-code');
   for (const list of mechanisms.values()) list.sort();
 
   const moduleCode: ModuleCodeChange | null =
-    code.length === 0
+    code.length === 0 && deleted.length === 0
       ? null
       : {
           mechanism: 'module-code',
@@ -348,14 +374,21 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
             .sort((a, b) => a.start - b.start)
             .map((s) => s.text)
             .join(''),
-          hunks: [...new Set(code.flatMap((c) => c.hunks))].sort((a, b) => a - b),
+          hunks: [...new Set([...code, ...deleted].flatMap((c) => c.hunks))].sort((a, b) => a - b),
           binds: [...new Set(code.flatMap((c) => c.statement.binds ?? []))],
+          unbinds: [...new Set(deleted.flatMap((u) => u.names))],
         };
   return {
     definitions: kept,
     moduleCode,
     overlay: overlayHunks.size > 0 ? { reasons: overlayReasons, hunks: [...overlayHunks].sort((a, b) => a - b) } : null,
     mechanisms,
+    mainGuardOnly: [
+      ...new Set([
+        ...before.statements.filter((s) => s.mainGuard).flatMap((s) => touching([s.start, s.end], null)),
+        ...after.statements.filter((s) => s.mainGuard).flatMap((s) => touching(null, [s.start, s.end])),
+      ]),
+    ].filter((h) => !mechanisms.has(h)),
   };
 };
 

@@ -186,6 +186,12 @@ export const planDiff = async (options: PlanOptions): Promise<DiffPlan> => {
     const overlay = classified.overlay ?? { reasons: [], hunks: [] };
     for (const h of unclaimed) {
       const planned = hunks[h.index];
+      if (classified.mainGuardOnly.includes(h.index)) {
+        warnings.push(
+          `${shown}: hunk ${planned.index} ${JSON.stringify(planned.header)} changes only the module's \`if __name__ == "__main__":\` block, which does not run on import: nothing to do at run time`,
+        );
+        continue;
+      }
       if (planned.lines.every((l) => l[0] === ' ' || isBlankOrComment(l))) {
         warnings.push(
           `${shown}: hunk ${planned.index} ${JSON.stringify(planned.header)} changes only comments or blank lines: nothing to do at run time`,

@@ -48,6 +48,8 @@ export interface ModuleCodeChange {
   hunks: number[];
   /** Names the statements bind. */
   binds: string[];
+  /** Names the diff stops binding (a removed import or constant that nothing binds again): deleted from the module's namespace after `source` ran. */
+  unbinds: string[];
 }
 
 export interface OverlayChange {

@@ -52,6 +52,8 @@ export interface StatementUnit {
   origins: string[] | null;
   /** Why it is not simple (runs code at import in a way that cannot be repeated afterwards), when not. */
   notSimple: string | null;
+  /** An `if __name__ == "__main__":` block at module level: it never runs when the module is imported. */
+  mainGuard: boolean;
 }
 
 export interface Units {
@@ -260,6 +262,16 @@ const collectImportTime = (node: SyntaxNode, out: Units['importTime'], called: b
   for (const child of children(node)) collectImportTime(child, out, false, lazyAnnotations);
 };
 
+const MAIN_GUARD = /^(__name__\s*==\s*(['"])__main__\2|(['"])__main__\3\s*==\s*__name__)$/;
+
+/** `if __name__ == "__main__":` without elif/else: its body runs only when the file is run as a script. */
+const isMainGuard = (node: SyntaxNode): boolean => {
+  if (node.type !== 'if_statement') return false;
+  const condition = node.childForFieldName('condition');
+  if (!condition || !MAIN_GUARD.test(condition.text.trim())) return false;
+  return !children(node).some((c) => c.type === 'elif_clause' || c.type === 'else_clause');
+};
+
 export const readUnits = (parser: PythonParser, source: string): Units => {
   const lines = source.split('\n');
   const textOf = (start: number, end: number) => lines.slice(start - 1, end).join('\n') + '\n';
@@ -279,7 +291,8 @@ export const readUnits = (parser: PythonParser, source: string): Units => {
     const lazyAnnotations = children(root).some(
       (n) => n.type === 'future_import_statement' && /\bannotations\b/.test(n.text),
     );
-    collectImportTime(root, units.importTime, false, lazyAnnotations);
+    for (const node of children(root))
+      if (!isMainGuard(node)) collectImportTime(node, units.importTime, false, lazyAnnotations);
     const visit = (block: SyntaxNode, classes: ClassHeader[], scope: string) => {
       for (const node of children(block)) {
         if (node.type === 'comment') continue;
@@ -331,6 +344,7 @@ export const readUnits = (parser: PythonParser, source: string): Units => {
           binds,
           origins,
           notSimple,
+          mainGuard: scope === '' && isMainGuard(node),
         });
       }
     };
