@@ -75,7 +75,10 @@ program
   .command('new')
   .description('generate a patch bundle (injector .pth/.start, loader, core, manifest, test) for targets')
   .argument('<name>', 'bundle name: a Python identifier')
-  .requiredOption('--target <module:qualname>', 'what to wrap; globs allowed (mod:Class.*); repeatable', collect)
+  .option('--target <module:qualname>', 'what to patch; globs allowed (mod:Class.*); repeatable', collect)
+  .option('--from-diff <file>', 'turn a unified diff (git diff, format-patch, diff -u) into the bundle instead')
+  .option('--strip <n>', 'with --from-diff: leading path components to drop from its file names (like patch -pN)')
+  .addOption(json)
   .addOption(python)
   .option('--sentinel <module>', 'module whose import applies the patches (default: recommended per target)')
   .addOption(

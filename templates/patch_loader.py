@@ -40,6 +40,12 @@ _BINDING_MODULES = __PATCHKIT_BINDING_MODULES__
 
 # Modules that have a block of definitions in the core.
 _BLOCKS = __PATCHKIT_BLOCK_MODULES__
+# Modules whose source __PATCHKIT_NAME___patch_overlay patches before they execute (what cannot be
+# changed once a module ran: class bodies, decorators, import-time code), and modules that only the
+# core's blocks define (a diff's new files).
+_OVERLAY = __PATCHKIT_OVERLAY_MODULE__
+_OVERLAYS = __PATCHKIT_OVERLAY_MODULES__
+_NEW_MODULES = __PATCHKIT_NEW_MODULES__
 
 _SENTINELS = frozenset(t[2] for t in _TARGETS)
 _TARGET_MODULES = frozenset(t[1] for t in _TARGETS)
@@ -64,6 +70,7 @@ _finder = []  # the one _PatchkitFinder of this process, once installed
 _debug_on = []
 _core = []  # the loaded core module, once complete
 _sections = {}  # module -> (first line, text) of its definitions block in the core
+_executed_by_us = {}  # overlaid or new module -> (state, reason) of its last execution in this process
 
 
 class PatchRequiredError(ImportError):
@@ -152,8 +159,64 @@ class _PatchkitLoader(object):
                 spec.loader = loader
         except Exception:
             pass
+        self._execute(loader, module, name)
+        if _on_spec_executed not in getattr(spec, "__dict__", {}).get(_HOOKS, ()):
+            _hooked(name, True)  # importlib.reload: no spec hook will tell us
+
+    def _execute(self, loader, module, name):
         loader.exec_module(module)
-        _hooked(name, True)
+
+
+class _OverlayLoader(_PatchkitLoader):
+    """Executes a module from its source with the overlay's hunks applied. A hunk that no longer
+    applies leaves the module as upstream has it (warn, skip), or fails its import (require)."""
+
+    def _execute(self, loader, module, name):
+        try:
+            __import__(_OVERLAY)
+            overlay = sys.modules[_OVERLAY]
+            overlay.apply(name, overlay._read_source(loader, name, module.__spec__.origin))
+        except Exception as error:  # noqa: BLE001 - the overlay cannot apply: never a broken import
+            reason = "its source overlay does not apply: " + _describe(error)
+            _executed_by_us[name] = ("error", reason)
+            if _POLICY == "require":
+                raise PatchRequiredError(
+                    "%s: the %s patch bundle is required (policy require) and %s (%s_PATCH_DISABLE=1 runs without it)"
+                    % (name, _bundle_name(), reason, _PREFIX)
+                )
+            loader.exec_module(module)
+            return
+        overlay.exec_module(loader, module)  # the module's own errors propagate as they would unpatched
+        _executed_by_us[name] = ("applied", "source overlay: %d hunk(s)" % len(overlay._OVERLAYS.get(name, ())))
+
+
+class _NewModuleLoader(object):
+    """A module the diff adds: its source is the core's block for it, compiled under the core's file name."""
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        name = module.__spec__.name
+        core = _import_core([])
+        block = _sections.get(name)
+        if core is None or block is None:
+            reason = "the core has no block for it" if core is not None else "the core could not be loaded"
+            _executed_by_us[name] = ("error", reason)
+            raise ImportError("%s: %s (the %s patch bundle adds it)" % (name, reason, _bundle_name()), name=name)
+        start, text = block
+        filename = getattr(core, "__file__", None) or _CORE
+        exec(compile("\n" * (start - 1) + text, filename, "exec", 0, True), module.__dict__)
+        _executed_by_us[name] = ("applied", "new module")
+
+
+def _new_module_spec(fullname):
+    spec_type = type(sys.__spec__)  # importlib's ModuleSpec, without importing importlib.machinery
+    return spec_type(fullname, _NewModuleLoader(), origin=_CORE + ":" + fullname)
+
+
+def _bundle_name():
+    return _LOADER[: -len("_patch_loader")]
 
 
 class _CoreLoader(_PatchkitLoader):
@@ -198,6 +261,8 @@ class _PatchkitFinder(object):
             seen = _local.names = set()
         if fullname in seen:
             return None
+        if fullname in _NEW_MODULES:
+            return _new_module_spec(fullname)
         seen.add(fullname)
         try:
             spec = None
@@ -222,6 +287,8 @@ class _PatchkitFinder(object):
             return spec
         if fullname == _CORE and _BLOCKS and not isinstance(loader, _CoreLoader) and hasattr(loader, "get_source"):
             spec.loader = _CoreLoader(loader)
+        elif fullname in _OVERLAYS and not isinstance(loader, _OverlayLoader):
+            spec.loader = _OverlayLoader(loader)
         if target is None and _watch_spec(spec):
             # Also deferred, in case someone executes the module by hand (module_from_spec + exec_module).
             with _lock:
@@ -402,7 +469,7 @@ def _require_failed(keys):
             _fired.discard(name)
     raise PatchRequiredError(
         "the %s patch bundle is required (policy require) and could not apply: %s"
-        " (%s_PATCH_DISABLE=1 runs without it)" % (_LOADER[: -len("_patch_loader")], "; ".join(lines), _PREFIX)
+        " (%s_PATCH_DISABLE=1 runs without it)" % (_bundle_name(), "; ".join(lines), _PREFIX)
     )
 
 
@@ -425,11 +492,25 @@ def _apply_all(core, keys, importing):
                 yield key, "error", "exception in " + _CORE + ": " + _describe(error), False
         elif how[0] in ("replace", "add", "remove", "module-code"):
             by_module.setdefault(_BY_KEY[key][1], []).append(key)
+        elif how[0] in ("overlay", "new-module"):
+            yield (key,) + _executed_state(_BY_KEY[key][1], how[0])
         else:
             yield key, "error", "unknown way to patch: %r" % (how[0],), False
     for module_name in sorted(by_module):
         for result in _apply_module(module_name, by_module[module_name], table, importing):
             yield result
+
+
+def _executed_state(name, how):
+    """An overlay or a new module is applied while the module executes: what happened then."""
+    if name in _executed_by_us:
+        state, reason = _executed_by_us[name]
+        return state, reason, False
+    if _complete(name) is None:
+        return "pending", "module " + name + " not imported yet", False
+    if how == "overlay":
+        return "error", "imported before the patch loader started, so its source overlay cannot apply", False
+    return "error", "imported from elsewhere, not from the bundle", False
 
 
 def _module(name, importing):

@@ -1,5 +1,6 @@
 /** `patchkit new <name> --target mod:qualname …`: scan, resolve targets, render and write the bundle. */
 import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import type { ParserKind } from '../parser/adapter.js';
 import type { ScanResult } from '../scan/model.js';
 import { ValidationError } from '../errors.js';
@@ -12,12 +13,18 @@ import { validateModule, validateName } from '../generate/validate.js';
 import { writeBundle } from '../generate/write.js';
 import { contextClasses, definitionText, refuseReplacing } from '../generate/definition-source.js';
 import { refuseEditedCore } from '../generate/edited-core.js';
+import { fromDiff } from '../generate/from-diff.js';
+import type { DiffPlan } from '../diff/plan.js';
 import { PATCHKIT_VERSION } from '../version.js';
 
 export interface NewOptions {
   cwd: string;
   name: string;
-  target: string[];
+  target?: string[];
+  /** A unified diff to turn into the bundle (instead of --target). */
+  fromDiff?: string;
+  /** With fromDiff: path components to strip from the diff's file names (like patch -pN). */
+  strip?: string | number;
   python?: string;
   sentinel?: string;
   body?: string;
@@ -35,6 +42,8 @@ export interface NewResult {
   files: string[];
   /** Hazards of the chosen targets, for the reporter's notes. */
   hazards: { key: string; message: string }[];
+  /** With --from-diff: each hunk and the mechanism that carries it, and what the planner warns of. */
+  plan?: DiffPlan;
 }
 
 const toInput = async (r: Resolved, sentinel: string | undefined, replace: boolean): Promise<TargetInput> => {
@@ -71,12 +80,13 @@ const toInput = async (r: Resolved, sentinel: string | undefined, replace: boole
   };
 };
 
-/** Scans the packages the targets name, then generates. */
+/** Scans the packages the targets name, then generates (or plans a diff, with --from-diff). */
 export const run = async (options: NewOptions): Promise<NewResult> => {
   validateName(options.name);
   if (options.sentinel) validateModule(options.sentinel, '--sentinel');
+  if (options.fromDiff !== undefined) return generateFromDiff(options);
   const patterns = (options.target ?? []).map(parseTarget);
-  if (patterns.length === 0) throw new ValidationError('at least one --target is needed');
+  if (patterns.length === 0) throw new ValidationError('at least one --target (or --from-diff) is needed');
   const { scanPackage } = await import('../scan/index.js');
   const tops = [...new Set(patterns.map((p) => p.module.split('.')[0]))].sort();
   const results: ScanResult[] = [];
@@ -120,4 +130,64 @@ export const generate = async (options: NewOptions, results: ScanResult[]): Prom
     r.symbol.hazards.map((h) => ({ key: `${r.module.name}:${r.symbol.qualname}`, message: h.message })),
   );
   return { dir, model, files: [...files.keys()], hazards };
+};
+
+const readDiff = async (path: string, cwd: string): Promise<string> => {
+  try {
+    return await readFile(resolvePath(cwd, path), 'utf8');
+  } catch (error) {
+    throw new ValidationError(`cannot read the diff ${path}: ${(error as Error).message}`);
+  }
+};
+
+const stripOption = (strip: string | number | undefined): number | undefined => {
+  if (strip === undefined) return undefined;
+  const n = Number(strip);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValidationError(`--strip ${JSON.stringify(String(strip))} is not a count`);
+  return n;
+};
+
+/** `new --from-diff`: plan the diff against the installed sources (nothing imported), then render. */
+const generateFromDiff = async (options: NewOptions): Promise<NewResult> => {
+  if (options.target?.length) throw new ValidationError('give --target or --from-diff, not both');
+  if (options.body && options.body !== 'passthrough' && options.body !== 'replace')
+    throw new ValidationError(`--body ${options.body} does not apply to --from-diff (the diff is the body)`);
+  const { planFromDiff } = await import('../diff/plan.js');
+  const diff = await readDiff(options.fromDiff ?? '', options.cwd);
+  const plan = await planFromDiff({
+    diff,
+    python: options.python,
+    cwd: options.cwd,
+    strip: stripOption(options.strip),
+  });
+  const { targets, moduleCode } = fromDiff(plan);
+  if (targets.length === 0) throw new ValidationError(`${options.fromDiff} changes nothing patchkit can carry`);
+  const top = targets[0].module.split('.')[0];
+  const distribution = await distributionOf(top, options);
+  const model = buildModel({
+    name: options.name,
+    body: 'replace',
+    policy: options.policy,
+    package: top,
+    distribution,
+    patchkitVersion: PATCHKIT_VERSION,
+    targets,
+    moduleCode,
+    plan,
+  });
+  const files = render(model, await loadTemplates());
+  const out = options.out ?? options.cwd;
+  if (options.force) await refuseEditedCore(out, options.name);
+  const dir = await writeBundle(out, options.name, files, { force: options.force });
+  return { dir, model, files: [...files.keys()], hazards: [], plan };
+};
+
+/** The distribution that owns the top-level package, found as `scan` finds it (never imported). */
+const distributionOf = async (top: string, options: NewOptions) => {
+  const { queryInterpreter, resolveInterpreter } = await import('../env/interpreter.js');
+  const { locateTarget } = await import('../env/locate.js');
+  const facts = await queryInterpreter(resolveInterpreter({ python: options.python, cwd: options.cwd }));
+  const located = await locateTarget(top, facts, { cwd: options.cwd }).catch(() => null);
+  return located?.distribution ? { name: located.distribution.name, version: located.distribution.version } : null;
 };

@@ -10,7 +10,7 @@ export const MANIFEST_FILE = 'patchkit.json';
 export type BodyStyle = 'passthrough' | 'trace' | 'replace';
 
 /** How a target is patched (the first item of its entry in the core's TARGETS). */
-export type PatchHow = 'wrap' | 'replace' | 'add' | 'remove' | 'module-code';
+export type PatchHow = 'wrap' | 'replace' | 'add' | 'remove' | 'module-code' | 'overlay' | 'new-module';
 
 /** How a replacement reaches the process: the original function's code swapped in place, or a new object. */
 export type ReplaceMode = 'code' | 'object';
@@ -27,7 +27,7 @@ export interface ContextClass {
 export interface ManifestTarget {
   module: string;
   qualname: string;
-  kind: SymbolKind;
+  kind: SymbolKind | 'module';
   async: boolean;
   generator: boolean;
   signature: string;
@@ -87,6 +87,8 @@ export interface BundleManifest {
 export const bundleFileNames = (name: string) => ({
   loader: `${name}_patch_loader.py`,
   core: `${name}_patch_core.py`,
+  /** Only in bundles made from a diff whose changes need the source patched before the module runs. */
+  overlay: `${name}_patch_overlay.py`,
   injector: `${name}_patch_injector.py`,
   pth: `${name}_patch_injector.pth`,
   start: `${name}_patch_injector.start`,

@@ -15,19 +15,38 @@ import type {
 } from './manifest.js';
 import { bundleExtraFileNames, bundleFileNames } from './manifest.js';
 import * as v from './validate.js';
+import type { DiffPlan } from '../diff/plan.js';
 
 export type Shape = 'sync' | 'async' | 'generator' | 'asyncgen';
 
 export const WRAPPABLE_KINDS = ['function', 'method', 'classmethod', 'staticmethod', 'property'] as const;
 /** What a block of definitions can add or replace besides those: a class, and the module's own statements. */
-const DEFINITION_KINDS = [...WRAPPABLE_KINDS, 'class'] as const;
-const HOWS = ['wrap', 'replace', 'add', 'remove', 'module-code'] as const;
-/** The qualname that stands for a block's module-level statements in TARGETS and reports. */
+const DEFINITION_KINDS = [...WRAPPABLE_KINDS, 'class', 'module'] as const;
+const HOWS = ['wrap', 'replace', 'add', 'remove', 'module-code', 'overlay', 'new-module'] as const;
+/** The qualnames that stand, in TARGETS and reports, for what is not one definition of a module. */
 export const MODULE_CODE = '<module code>';
+export const OVERLAY = '<overlay>';
+export const NEW_MODULE = '<new module>';
+/** How each way of patching is said in reports and the bundle README. */
+export const HOW_WORDS: Record<PatchHow, string> = {
+  wrap: 'wrapped',
+  replace: 'replaced',
+  add: 'added',
+  remove: 'removed',
+  'module-code': 'module code',
+  overlay: 'source overlay',
+  'new-module': 'new module',
+};
+const PSEUDO: Partial<Record<PatchHow, string>> = {
+  'module-code': MODULE_CODE,
+  overlay: OVERLAY,
+  'new-module': NEW_MODULE,
+};
 
 /** One target as `new` (or a test) hands it over. */
 export type TargetInput = Omit<ManifestTarget, 'kind'> & {
-  kind: SymbolKind;
+  /** `module` for what stands for a whole module (its module code, overlay, or a new module). */
+  kind: SymbolKind | 'module';
   /** replace/add: the definition's text for its module's block in the core (verbatim, upstream indentation). */
   source?: string;
   /** replace/add: the classes the definition stands in, outermost first. */
@@ -42,6 +61,8 @@ export interface ModuleCode {
 
 export interface BundleInput {
   name: string;
+  /** The plan of a `--from-diff` bundle: its overlay hunks go into `<name>_patch_overlay.py`. */
+  plan?: DiffPlan;
   body: string;
   /** Default: `require` for replacements and diffs, `warn` for wrappers. */
   policy?: string;
@@ -81,6 +102,7 @@ export interface BundleModel {
   sentinels: string[];
   targets: ModelTarget[];
   blocks: ModelBlock[];
+  plan: DiffPlan | null;
   modules: { loader: string; core: string; test: string };
   files: ReturnType<typeof bundleFileNames> & ReturnType<typeof bundleExtraFileNames>;
 }
@@ -100,7 +122,9 @@ const asciiPart = (qualname: string): string =>
 const buildTarget = (t: TargetInput, index: number): ModelTarget => {
   v.validateModule(t.module);
   const how = v.validateOneOf(t.how ?? 'wrap', HOWS, `how ${t.module}:${t.qualname} is patched`);
-  if (how !== 'module-code' || t.qualname !== MODULE_CODE) v.validateQualname(t.qualname);
+  if (PSEUDO[how] !== undefined) {
+    if (t.qualname !== PSEUDO[how]) throw new ValidationError(`a ${how} target is named ${PSEUDO[how]}`);
+  } else v.validateQualname(t.qualname);
   v.validateModule(t.sentinel, 'sentinel');
   const kind = v.validateOneOf(
     t.kind,
@@ -116,8 +140,9 @@ const buildTarget = (t: TargetInput, index: number): ModelTarget => {
       throw new ValidationError(`bad enclosing class ${JSON.stringify(c)} of ${t.module}:${t.qualname}`);
   }
   v.validateCommentText(t.signature, 'signature');
-  v.validateHash(t.fingerprint, 'fingerprint');
-  v.validateHash(t.sourceHash, 'source hash');
+  // What has no upstream definition (an added one, module code, a new module) has no hashes.
+  if (t.fingerprint !== '' || how === 'wrap') v.validateHash(t.fingerprint, 'fingerprint');
+  if (t.sourceHash !== '' || how === 'wrap') v.validateHash(t.sourceHash, 'source hash');
   v.validateLine(t.line, 'line');
   v.validateLine(t.startLine, 'start line');
   v.validateLine(t.endLine, 'end line');
@@ -189,6 +214,7 @@ export const buildModel = (input: BundleInput & { moduleCode?: ModuleCode[] }): 
     sentinels: [...new Set(targets.map((t) => t.sentinel))].sort(),
     targets,
     blocks: buildBlocks(targets, input.moduleCode ?? []),
+    plan: input.plan ?? null,
     modules: { loader: `${name}_patch_loader`, core: `${name}_patch_core`, test: `test_${name}_patch` },
     files: { ...bundleFileNames(name), ...bundleExtraFileNames(name) },
   };
@@ -216,6 +242,8 @@ const manifestTarget = (t: ModelTarget): ManifestTarget => ({
 
 export const POLICIES = ['warn', 'skip', 'require'] as const;
 
+export const hasOverlay = (model: BundleModel): boolean => model.targets.some((t) => t.how === 'overlay');
+
 export const toManifest = (model: BundleModel, coreSha256?: string): BundleManifest => ({
   schemaVersion: 1,
   name: model.name,
@@ -227,5 +255,7 @@ export const toManifest = (model: BundleModel, coreSha256?: string): BundleManif
   distribution: model.distribution,
   sentinels: model.sentinels,
   targets: model.targets.map(manifestTarget),
-  files: Object.values(bundleFileNames(model.name)),
+  files: Object.entries(bundleFileNames(model.name))
+    .filter(([role]) => role !== 'overlay' || hasOverlay(model))
+    .map(([, file]) => file),
 });

@@ -8,7 +8,8 @@ import { fill } from './fill.js';
 import { injectorValues } from './injector.js';
 import { pyDictLines, pyStr, pyTupleLines, pyValue } from './literal.js';
 import type { BundleModel, ModelTarget } from './model.js';
-import { toManifest } from './model.js';
+import { HOW_WORDS, hasOverlay, toManifest } from './model.js';
+import { renderOverlayModule } from '../diff/render-overlay.js';
 import type { Templates } from './templates.js';
 
 /** Names a module-level function must be re-bound under in other modules. */
@@ -74,6 +75,11 @@ const HOW_TEXT: Record<string, string[]> = {
   add: ['    ("add", None)           the definition in its module\'s block is added where it stands.'],
   remove: ['    ("remove", None)        the original definition is deleted from its module or class.'],
   'module-code': ['    ("module-code", None)   the block\'s other statements (imports, constants) run in the module.'],
+  overlay: [
+    '    ("overlay", None)       the diff\'s hunks for the module (in the bundle\'s _patch_overlay module) are',
+    '                            applied to its source before it runs: class bodies, decorators, import-time code.',
+  ],
+  'new-module': ['    ("new-module", None)    a module the diff adds: its block below is its whole source.'],
 };
 
 const BLOCKS_TEXT = [
@@ -122,6 +128,9 @@ const renderCore = (model: BundleModel, templates: Templates): string => {
   return model.blocks.length === 0 ? head : `${head}\n\n${renderBlocks(model.blocks)}`;
 };
 
+const modulesWith = (model: BundleModel, how: ModelTarget['how']): string[] =>
+  [...new Set(model.targets.filter((t) => t.how === how).map((t) => t.module))].sort();
+
 const loaderTarget = (t: ModelTarget): string =>
   pyValue([
     t.key,
@@ -147,6 +156,9 @@ const renderLoader = (model: BundleModel, templates: Templates): string => {
       LOADER_TARGETS: pyTupleLines(model.targets.map(loaderTarget)),
       BINDING_MODULES: `frozenset(${pyValue(bindingModules(model))})`,
       BLOCK_MODULES: `frozenset(${pyValue(model.blocks.map((b) => b.module))})`,
+      OVERLAY_MODULE: pyStr(`${model.name}_patch_overlay`),
+      OVERLAY_MODULES: `frozenset(${pyValue(modulesWith(model, 'overlay'))})`,
+      NEW_MODULES: `frozenset(${pyValue(modulesWith(model, 'new-module'))})`,
     },
     'patch_loader.py',
   );
@@ -161,14 +173,6 @@ const renderTest = (model: BundleModel, templates: Templates): string =>
     },
     'test_patch.py',
   );
-
-const HOW_WORDS: Record<ModelTarget['how'], string> = {
-  wrap: 'wrapped',
-  replace: 'replaced',
-  add: 'added',
-  remove: 'removed',
-  'module-code': 'module code',
-};
 
 const renderReadme = (model: BundleModel, templates: Templates): string => {
   const dist = model.distribution
@@ -198,9 +202,14 @@ export const render = (model: BundleModel, templates: Templates): Map<string, st
   const f = model.files;
   const c = common(model);
   const core = renderCore(model, templates);
+  const overlay: [string, string][] =
+    model.plan && hasOverlay(model)
+      ? [[f.overlay, renderOverlayModule(templates.overlay, model.plan, { envPrefix: model.envPrefix })]]
+      : [];
   return new Map([
     [f.loader, renderLoader(model, templates)],
     [f.core, core],
+    ...overlay,
     [f.injector, fill(templates.injector, { ...c, ...injector(model) }, 'patch_injector.py')],
     [f.pth, fill(templates.pth, c, 'patch_injector.pth')],
     [f.start, fill(templates.start, c, 'patch_injector.start')],

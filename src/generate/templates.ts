@@ -6,6 +6,7 @@ import type { Shape } from './model.js';
 export interface Templates {
   loader: string;
   core: string;
+  overlay: string;
   injector: string;
   pth: string;
   start: string;
@@ -29,10 +30,11 @@ export const loadTemplates = async (): Promise<Templates> => {
   for (const body of BODIES) {
     for (const shape of SHAPES) wrappers[`${body}_${shape}`] = await read(`wrappers/${body}_${shape}.py`);
   }
-  const [loader, core, injector, pth, start, test, readme] = await Promise.all(
+  const [loader, core, overlay, injector, pth, start, test, readme] = await Promise.all(
     [
       'patch_loader.py',
       'patch_core.py',
+      'patch_overlay.py',
       'patch_injector.py',
       'patch_injector.pth',
       'patch_injector.start',
@@ -40,5 +42,5 @@ export const loadTemplates = async (): Promise<Templates> => {
       'README.md',
     ].map(read),
   );
-  return { loader, core, injector, pth, start, test, readme, wrappers };
+  return { loader, core, overlay, injector, pth, start, test, readme, wrappers };
 };

@@ -11,7 +11,7 @@ import { ValidationError } from '../errors.js';
 import { MANIFEST_FILE, bundleFileNames, type BundleManifest } from '../generate/manifest.js';
 import { validateName } from '../generate/validate.js';
 
-export type FileRole = 'loader' | 'core' | 'injector' | 'pth' | 'start';
+export type FileRole = 'loader' | 'core' | 'overlay' | 'injector' | 'pth' | 'start';
 
 export interface BundleFile {
   name: string;
@@ -32,7 +32,7 @@ export interface LoadedBundle {
   version: string;
 }
 
-const ROLES: FileRole[] = ['loader', 'core', 'injector', 'pth', 'start'];
+const ROLES: FileRole[] = ['loader', 'core', 'overlay', 'injector', 'pth', 'start'];
 
 /** `<name>-patch` → `<name>_patch` (PEP 503 normalisation, dist-info spelling). */
 export const distInfoStem = (name: string) => `${name.toLowerCase()}_patch`;

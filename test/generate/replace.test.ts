@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pthRuntimeFiles } from '../../src/generate/manifest.js';
+import { bundleFileNames, pthRuntimeFiles } from '../../src/generate/manifest.js';
 import { patchkit } from '../helpers/cli.js';
 import { makeVenv, tempDir, PYTHON } from '../helpers/python.js';
 
@@ -188,13 +188,7 @@ const makeReplaceBundle = async (python: string, args: string[]): Promise<Made &
 };
 
 const copyRuntime = async (made: Made) => {
-  const files = pthRuntimeFiles({
-    loader: 'rep_patch_loader.py',
-    core: 'rep_patch_core.py',
-    injector: 'rep_patch_injector.py',
-    pth: 'rep_patch_injector.pth',
-    start: 'rep_patch_injector.start',
-  });
+  const files = pthRuntimeFiles(bundleFileNames('rep'));
   for (const file of files) await cp(join(made.dir, file), join(made.site, file));
 };
 
