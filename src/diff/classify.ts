@@ -140,6 +140,10 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
   }
 
   const definitions: DefinitionChange[] = [];
+  // A star import anywhere at module level (inside an if/try too) may bind any name.
+  const starImport = after.statements.find(
+    (s) => s.scope === '' && !s.mainGuard && /^\s*from\s+\S+\s+import\s+\*/m.test(s.text),
+  );
   // Enclosing classes as the installed file has them (an added method's class exists there).
   const upstreamIndent = new Map(
     before.defs.filter((d) => d.kind === 'class').map((d) => [d.qualname, indentOf(d.text, d.defLine - d.start)]),
@@ -209,7 +213,20 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
     if (handled.has(old.qualname) || under(old.qualname)) continue;
     if (newDefs.has(key(old))) continue;
     if (old.kind === 'class') handled.add(old.qualname);
-    definitions.push(definition('remove', module, null, old, old.classes, touching([old.start, old.end], null)));
+    const found = touching([old.start, old.end], null);
+    if (old.classes.length === 0) {
+      // Deleting the name after the import is exact only if nothing else in the patched module binds it.
+      const binder = after.statements.find((s) => s.scope === '' && s.binds?.includes(old.qualname));
+      if (binder) {
+        toOverlay(`removed ${old.qualname} is bound again by line ${binder.start}`, found);
+        continue;
+      }
+      if (starImport) {
+        toOverlay(`removed ${old.qualname} may be bound again by the star import at line ${starImport.start}`, found);
+        continue;
+      }
+    }
+    definitions.push(definition('remove', module, null, old, old.classes, found));
   }
 
   // Statements, scope by scope.
@@ -305,7 +322,11 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
         for (const h of found) overlayHunks.add(h);
         continue;
       }
-      if (names !== null && names.every((n) => !rebinding.has(n) && !overlaidNames.has(n) && !stillBound.has(n))) {
+      if (
+        names !== null &&
+        !starImport &&
+        names.every((n) => !rebinding.has(n) && !overlaidNames.has(n) && !stillBound.has(n))
+      ) {
         // Nothing binds these names any more: the module code deletes them.
         unbinds.push({ names, hunks: found, line: s.start });
         continue;
