@@ -233,7 +233,9 @@ class _CoreLoader(_PatchkitLoader):
                 spec.loader = loader
         except Exception:
             pass
-        _exec_core(module, loader.get_source(getattr(spec, "name", None) or module.__name__))
+        # patchkit writes the core as UTF-8; get_source() would import tokenize (and re), which may be
+        # half-imported right now (a sentinel imported while re imports functools and collections).
+        _exec_core(module, loader.get_data(spec.origin).decode("utf-8"))
 
 
 def _hooked(name, raising=False):
@@ -285,7 +287,7 @@ class _PatchkitFinder(object):
             with _lock:
                 _deferred.add(fullname)
             return spec
-        if fullname == _CORE and _BLOCKS and not isinstance(loader, _CoreLoader) and hasattr(loader, "get_source"):
+        if fullname == _CORE and _BLOCKS and not isinstance(loader, _CoreLoader) and hasattr(loader, "get_data"):
             spec.loader = _CoreLoader(loader)
         elif fullname in _OVERLAYS and not isinstance(loader, _OverlayLoader):
             spec.loader = _OverlayLoader(loader)
@@ -533,6 +535,7 @@ def _owner_of(module, target):
 
 
 _FunctionType = type(_debug)
+_HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement, not compiled code
 _CO_GENERATOR, _CO_COROUTINE, _CO_ASYNC_GENERATOR = 0x20, 0x80, 0x200
 _originals = {}  # key -> (original, replacement, names) of module-level functions, for late re-binding
 _versions = {}
@@ -698,7 +701,8 @@ def _source_hash(target, func, module):
         return None
     start = target[6]
     upstream = _upstream(func, module, target[3].rpartition(".")[2])
-    if upstream is not None:
+    # An overlaid module ran from its patched source, so its code's lines are not the file's.
+    if upstream is not None and target[1] not in _executed_by_us:
         start = upstream.__code__.co_firstlineno
     try:
         with open(filename, "rb") as handle:
@@ -862,9 +866,9 @@ class _Definitions(object):
     replaces (in place, or by a new object) or adds; any other statement runs in the module's namespace."""
 
     def __init__(self, module, name, keys, table):
-        import ast
+        import _ast  # builtin: `ast` imports contextlib, enum, ...: maybe half-imported right now
 
-        self.ast = ast
+        self.ast = _ast
         self.module = module
         self.name = name
         self.keys = keys
@@ -882,7 +886,7 @@ class _Definitions(object):
         if block is None:
             return self.results
         start, text = block
-        tree = ast.parse("\n" * (start - 1) + text, self.filename)
+        tree = compile("\n" * (start - 1) + text, self.filename, "exec", ast.PyCF_ONLY_AST, True)
         namespace = self.module.__dict__
         for statement in _statements(ast, tree.body):
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -918,8 +922,8 @@ class _Definitions(object):
             index = len(owners)
             owners.append(owner)
             node.bases = []
-            meta = ast.Name(id="__patchkit_ns_%d__" % index, ctx=ast.Load())
-            node.keywords = [ast.keyword(arg="metaclass", value=meta)]
+            meta = _located(ast.Name(id="__patchkit_ns_%d__" % index, ctx=ast.Load()), node)
+            node.keywords = [_located(ast.keyword(arg="metaclass", value=meta), node)]
             node.decorator_list = []
             for child in node.body:
                 if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -930,7 +934,15 @@ class _Definitions(object):
                 else:
                     defs.append((owner, path + "." + child.name, child))
 
-        prepare(statement, self.module.__dict__[statement.name], statement.name)
+        owner = self.module.__dict__[statement.name]
+        if not owner.__flags__ & _HEAPTYPE:
+            # `try: from _collections import OrderedDict`: upstream's file defines the class, then the
+            # compiled one replaces it at import, patched or not. The definitions have nothing to change.
+            for _, qualname, _ in self._defs_in(statement, statement.name):
+                why = "%s.%s is compiled code, which replaces the class this file defines, patched or not"
+                self._result(self._key(qualname), "applied", why % (self.name, statement.name))
+            return
+        prepare(statement, owner, statement.name)
         helpers = {}
         namespaces = {}
         for index, owner in enumerate(owners):
@@ -940,6 +952,14 @@ class _Definitions(object):
             cell = namespaces.get(index, {}).get("__classcell__")
             if cell is not None:
                 cell.cell_contents = owner  # what super() and __class__ of the new methods reach
+
+    def _defs_in(self, node, path):
+        for child in node.body:
+            if isinstance(child, (self.ast.FunctionDef, self.ast.AsyncFunctionDef, self.ast.ClassDef)):
+                yield node, path + "." + child.name, child
+                if isinstance(child, self.ast.ClassDef):
+                    for inner in self._defs_in(child, path + "." + child.name):
+                        yield inner
 
     def _definitions(self, statement, defs, helpers=None):
         """Compile and run `statement` with every def of `defs` decorated by a capture, then install each."""
@@ -955,13 +975,12 @@ class _Definitions(object):
             )
             first = node.decorator_list[0] if node.decorator_list else node
             for part in (capture, capture.func, capture.args[0]):
-                self.ast.copy_location(part, first)
+                _located(part, first)
             slot = _slot_of(self.ast, node)
             # Swapping the code keeps upstream's decorated object: the def runs undecorated, so the plain
             # function comes out with its defaults; a new object runs its decorators, then the capture.
             node.decorator_list = [capture] if in_place else [capture] + node.decorator_list
             captured.append([owner, qualname, slot, in_place, None])
-        self.ast.fix_missing_locations(statement)
         namespace = dict(helpers or {})
         namespace["__patchkit_capture__"] = _Capture(captured)
         if helpers is not None:
@@ -1029,6 +1048,15 @@ class _Definitions(object):
             return "applied", "already removed"
         delattr(owner, name)
         return "applied", "removed"
+
+
+def _located(node, like):
+    """Give a node the compiler needs a position for the position of `like` (what ast.copy_location does)."""
+    for name in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+        value = getattr(like, name, None)
+        if value is not None:
+            setattr(node, name, value)
+    return node
 
 
 def _statements(ast, body):
