@@ -33,6 +33,8 @@ export interface Classified {
   definitions: DefinitionChange[];
   moduleCode: ModuleCodeChange | null;
   overlay: { reasons: string[]; hunks: number[] } | null;
+  /** Things about the changes a reader of the plan should know (a class the module binds again). */
+  warnings: string[];
   /** Hunks that touch only `if __name__ == "__main__":` blocks (which never run on import). */
   mainGuardOnly: number[];
   /** Mechanisms per hunk index (only hunks that carry something). */
@@ -178,7 +180,7 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
         toOverlay(`new ${d.qualname} is used at import time (line ${use.line})`, found);
         continue;
       }
-      definitions.push(definition('add', module, d, null, upstreamClasses(d), found));
+      definitions.push(definition('add', module, d, null, upstreamClasses(d), found, after));
       continue;
     }
     const oldRange: Range = [old.start, old.end];
@@ -207,7 +209,7 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
       toOverlay(`${d.qualname} is called at import time (line ${call.line}): that call would run the old body`, found);
       continue;
     }
-    definitions.push(definition('replace', module, d, old, upstreamClasses(d), found));
+    definitions.push(definition('replace', module, d, old, upstreamClasses(d), found, after));
   }
   for (const old of oldEffective) {
     if (handled.has(old.qualname) || under(old.qualname)) continue;
@@ -226,7 +228,7 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
         continue;
       }
     }
-    definitions.push(definition('remove', module, null, old, old.classes, found));
+    definitions.push(definition('remove', module, null, old, old.classes, found, before));
   }
 
   // Statements, scope by scope.
@@ -404,6 +406,7 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
     moduleCode,
     overlay: overlayHunks.size > 0 ? { reasons: overlayReasons, hunks: [...overlayHunks].sort((a, b) => a - b) } : null,
     mechanisms,
+    warnings: rebound(after, kept),
     mainGuardOnly: [
       ...new Set([
         ...before.statements.filter((s) => s.mainGuard).flatMap((s) => touching([s.start, s.end], null)),
@@ -418,6 +421,30 @@ const indentOf = (text: string, lineOffset: number) => {
   return line.slice(0, line.length - line.trimStart().length);
 };
 
+/** `do_a = do_args` in the definition's own scope, at import: other names for the same function. */
+const aliasesOf = (units: Units, unit: DefUnit): string[] => {
+  const scope = unit.classes.map((c) => c.name).join('.');
+  const name = unit.qualname.split('.').pop() ?? '';
+  const alias = new RegExp(`^([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*${name}\\s*$`);
+  return units.statements
+    .filter((s) => s.scope === scope && !s.mainGuard)
+    .flatMap((s) => {
+      const hit = alias.exec(s.text.trim());
+      return hit ? [scope ? `${scope}.${hit[1]}` : hit[1]] : [];
+    });
+};
+
+/** Methods changed in a class the module binds again later (`from _collections import OrderedDict`). */
+const rebound = (after: Units, changes: DefinitionChange[]): string[] => {
+  const classes = [...new Set(changes.filter((c) => c.classes.length > 0).map((c) => c.classes[0].name))];
+  return classes
+    .filter((name) => after.moduleImports.includes(name))
+    .map(
+      (name) =>
+        `${name} is also bound by an import in the module (a compiled implementation, as _collections.OrderedDict is for collections): changes to its Python methods reach what the module exports only where that import fails`,
+    );
+};
+
 const definition = (
   mechanism: DefinitionChange['mechanism'],
   module: string,
@@ -425,6 +452,7 @@ const definition = (
   old: DefUnit | null,
   classes: DefinitionChange['classes'],
   hunks: number[],
+  units: Units,
 ): DefinitionChange => {
   const unit = (next ?? old) as DefUnit;
   return {
@@ -440,5 +468,6 @@ const definition = (
     upstreamLine: mechanism === 'add' ? null : (old?.start ?? null),
     hunks: [...hunks].sort((a, b) => a - b),
     occurrence: unit.occurrence,
+    aliases: aliasesOf(units, unit),
   };
 };

@@ -133,6 +133,7 @@ export const planDiff = async (options: PlanOptions): Promise<DiffPlan> => {
         module: target.module,
         path: null,
         alreadyImported: false,
+        importedNames: [],
         changes: [
           {
             mechanism: 'new-file',
@@ -163,7 +164,13 @@ export const planDiff = async (options: PlanOptions): Promise<DiffPlan> => {
       warnings.push(
         `${shown}: the diff deletes ${match.module}; it stays installed and importable (a bundle does not delete installed files)`,
       );
-      modules.push({ module: match.module, path: match.path, alreadyImported: startup.has(match.module), changes: [] });
+      modules.push({
+        module: match.module,
+        path: match.path,
+        alreadyImported: startup.has(match.module),
+        changes: [],
+        importedNames: [],
+      });
       continue;
     }
 
@@ -246,7 +253,14 @@ export const planDiff = async (options: PlanOptions): Promise<DiffPlan> => {
           (a.line ?? a.upstreamLine ?? 0) - (b.line ?? b.upstreamLine ?? 0) || (a.mechanism < b.mechanism ? -1 : 1),
       ),
     );
-    modules.push({ module: match.module, path: match.path, alreadyImported, changes });
+    warnings.push(...classified.warnings.map((w) => `${shown}: ${w}`));
+    modules.push({
+      module: match.module,
+      path: match.path,
+      alreadyImported,
+      changes,
+      importedNames: newUnits.moduleImports,
+    });
   }
   return { modules, hunks, warnings };
 };

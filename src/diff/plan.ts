@@ -38,6 +38,11 @@ export interface DefinitionChange {
   hunks: number[];
   /** Which of the file's definitions with this qualname (0-based): a property's setter has the getter's name. */
   occurrence: number;
+  /**
+   * Other names in the same scope that code at import binds to this very function (`do_a = do_args`
+   * in a class body): a replacement reaches them only in place (`__code__`) or by re-binding them too.
+   */
+  aliases: string[];
 }
 
 export interface ModuleCodeChange {
@@ -98,6 +103,13 @@ export interface ModulePlan {
   changes: Change[];
   /** Imported before site-packages' .pth files run (at interpreter start-up): too late for an overlay. */
   alreadyImported: boolean;
+  /**
+   * Names the patched module binds by import in its own scope. CPython 3.11+ compiles `os.lstat(x)`
+   * with LOAD_ATTR instead of LOAD_METHOD when `os` is such a name, so a definition compiled apart
+   * from its module gets the patched file's bytecode only when its compilation unit declares these
+   * names imported too (a never-run `if 0: import a, b` before it does). Empty for new files.
+   */
+  importedNames: string[];
 }
 
 export interface DiffPlan {

@@ -61,6 +61,13 @@ export interface Units {
   statements: StatementUnit[];
   /** Identifiers read or written by code that runs at import (outside function and lambda bodies), with their line. */
   importTime: { name: string; line: number; called: boolean }[];
+  /**
+   * Names bound by an import anywhere in the module's own scope (inside module-level if/try/with
+   * too), sorted. CPython 3.11+ compiles `name.attr(...)` without LOAD_METHOD when `name` is one
+   * of these, so a function compiled apart from its module has the patched file's bytecode only
+   * if its compilation unit declares the same names imported.
+   */
+  moduleImports: string[];
   /** The parse found syntax errors (lines), so the cut may be wrong. */
   errorLines: number[];
 }
@@ -275,7 +282,7 @@ const isMainGuard = (node: SyntaxNode): boolean => {
 export const readUnits = (parser: PythonParser, source: string): Units => {
   const lines = source.split('\n');
   const textOf = (start: number, end: number) => lines.slice(start - 1, end).join('\n') + '\n';
-  const units: Units = { defs: [], statements: [], importTime: [], errorLines: [] };
+  const units: Units = { defs: [], statements: [], importTime: [], moduleImports: [], errorLines: [] };
   const seen = new Map<string, number>();
   parser.withTree(source, (root) => {
     if (root.hasError) {
@@ -293,6 +300,17 @@ export const readUnits = (parser: PythonParser, source: string): Units => {
     );
     for (const node of children(root))
       if (!isMainGuard(node)) collectImportTime(node, units.importTime, false, lazyAnnotations);
+    const imported = new Set<string>();
+    const collectImports = (node: SyntaxNode) => {
+      if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return;
+      if (node.type === 'import_statement' || node.type === 'import_from_statement') {
+        for (const name of simpleBinding(node).binds ?? []) imported.add(name);
+        return;
+      }
+      for (const child of children(node)) collectImports(child);
+    };
+    collectImports(root);
+    units.moduleImports = [...imported].sort();
     const visit = (block: SyntaxNode, classes: ClassHeader[], scope: string) => {
       for (const node of children(block)) {
         if (node.type === 'comment') continue;
