@@ -38,8 +38,11 @@ _TARGETS = __PATCHKIT_LOADER_TARGETS__
 # module -> names a wrapper must be re-bound under there (`from x import f` sites found by the scan).
 _BINDING_MODULES = __PATCHKIT_BINDING_MODULES__
 
-# Modules that have a block of definitions in the core.
+# Modules that have a block of definitions in the core, and the names each binds by import in its own
+# scope: CPython 3.11+ compiles `os.getcwd()` without LOAD_METHOD where `os` is such a name, so a block
+# compiled apart from its module declares them (`if False: import os`) to get the module's bytecode.
 _BLOCKS = __PATCHKIT_BLOCK_MODULES__
+_IMPORTED = __PATCHKIT_IMPORTED_NAMES__
 # Modules whose source __PATCHKIT_NAME___patch_overlay patches before they execute (what cannot be
 # changed once a module ran: class bodies, decorators, import-time code), and modules that only the
 # core's blocks define (a diff's new files).
@@ -900,7 +903,14 @@ class _Definitions(object):
         return self.results
 
     def _compile(self, statement):
-        tree = self.ast.Module(body=[statement], type_ignores=[])
+        body = [statement]
+        names = _IMPORTED.get(self.name)
+        if names:
+            ast = self.ast
+            imports = _located(ast.Import(names=[_located(ast.alias(name=n), statement) for n in names]), statement)
+            never = _located(ast.If(test=_located(ast.Constant(value=False), statement), body=[imports], orelse=[]), statement)
+            body.insert(0, never)
+        tree = self.ast.Module(body=body, type_ignores=[])
         return compile(tree, self.filename, "exec", self.flags, True)
 
     def _key(self, qualname):

@@ -121,6 +121,7 @@ export const generate = async (options: NewOptions, results: ScanResult[]): Prom
     distribution: first.distribution ? { name: first.distribution, version: first.version } : null,
     patchkitVersion: PATCHKIT_VERSION,
     targets: await Promise.all(resolved.map((r) => toInput(r, options.sentinel, replace))),
+    importedNames: replace ? await importedNamesOf(resolved) : {},
   });
   const files = render(model, await loadTemplates());
   const out = options.out ?? options.cwd;
@@ -174,6 +175,7 @@ const generateFromDiff = async (options: NewOptions): Promise<NewResult> => {
     patchkitVersion: PATCHKIT_VERSION,
     targets,
     moduleCode,
+    importedNames: Object.fromEntries(plan.modules.map((m) => [m.module, m.importedNames])),
     plan,
   });
   const files = render(model, await loadTemplates());
@@ -190,4 +192,17 @@ const distributionOf = async (top: string, options: NewOptions) => {
   const facts = await queryInterpreter(resolveInterpreter({ python: options.python, cwd: options.cwd }));
   const located = await locateTarget(top, facts, { cwd: options.cwd }).catch(() => null);
   return located?.distribution ? { name: located.distribution.name, version: located.distribution.version } : null;
+};
+
+/** For --body replace: the names each target module binds by import (see ModelBlock.imported). */
+const importedNamesOf = async (resolved: Resolved[]): Promise<Record<string, string[]>> => {
+  const { diffParser, readUnits } = await import('../diff/units.js');
+  const { decodeSource } = await import('../scan/decode.js');
+  const parser = await diffParser();
+  const out: Record<string, string[]> = {};
+  for (const r of resolved) {
+    if (out[r.module.name]) continue;
+    out[r.module.name] = readUnits(parser, decodeSource(await readFile(r.module.path)).text).moduleImports;
+  }
+  return out;
 };

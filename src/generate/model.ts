@@ -86,6 +86,8 @@ export interface ModelTarget extends ManifestTarget {
 /** One module's block of definitions in the core. */
 export interface ModelBlock {
   module: string;
+  /** Names the module binds by import in its own scope (see templates/patch_loader.py, _IMPORTED). */
+  imported: string[];
   code: string[];
   definitions: { classes: ContextClass[]; source: string; line: number }[];
 }
@@ -168,11 +170,16 @@ const buildTarget = (t: TargetInput, index: number): ModelTarget => {
 };
 
 /** The core's blocks: per module (sorted), its module-level statements, then its definitions in upstream order. */
-const buildBlocks = (targets: ModelTarget[], code: ModuleCode[]): ModelBlock[] => {
+const buildBlocks = (targets: ModelTarget[], code: ModuleCode[], imported: Record<string, string[]>): ModelBlock[] => {
   const blocks = new Map<string, ModelBlock>();
   const block = (module: string) => {
     let b = blocks.get(module);
-    if (!b) blocks.set(module, (b = { module, code: [], definitions: [] }));
+    if (!b) {
+      const names = [...new Set(imported[module] ?? [])].sort();
+      for (const name of names)
+        if (!v.isIdentifier(name)) throw new ValidationError(`${module} imports ${JSON.stringify(name)}, not a name`);
+      blocks.set(module, (b = { module, imported: names, code: [], definitions: [] }));
+    }
     return b;
   };
   for (const c of code) {
@@ -188,7 +195,9 @@ const buildBlocks = (targets: ModelTarget[], code: ModuleCode[]): ModelBlock[] =
   return [...blocks.values()].sort((x, y) => (x.module < y.module ? -1 : x.module > y.module ? 1 : 0));
 };
 
-export const buildModel = (input: BundleInput & { moduleCode?: ModuleCode[] }): BundleModel => {
+export const buildModel = (
+  input: BundleInput & { moduleCode?: ModuleCode[]; importedNames?: Record<string, string[]> },
+): BundleModel => {
   const name = v.validateName(input.name);
   const body = v.validateOneOf(input.body, ['passthrough', 'trace', 'replace'] as const, '--body');
   v.validateModule(input.package, 'package');
@@ -213,7 +222,7 @@ export const buildModel = (input: BundleInput & { moduleCode?: ModuleCode[] }): 
     patchkitVersion: input.patchkitVersion,
     sentinels: [...new Set(targets.map((t) => t.sentinel))].sort(),
     targets,
-    blocks: buildBlocks(targets, input.moduleCode ?? []),
+    blocks: buildBlocks(targets, input.moduleCode ?? [], input.importedNames ?? {}),
     plan: input.plan ?? null,
     modules: { loader: `${name}_patch_loader`, core: `${name}_patch_core`, test: `test_${name}_patch` },
     files: { ...bundleFileNames(name), ...bundleExtraFileNames(name) },

@@ -156,6 +156,9 @@ const renderLoader = (model: BundleModel, templates: Templates): string => {
       LOADER_TARGETS: pyTupleLines(model.targets.map(loaderTarget)),
       BINDING_MODULES: `frozenset(${pyValue(bindingModules(model))})`,
       BLOCK_MODULES: `frozenset(${pyValue(model.blocks.map((b) => b.module))})`,
+      IMPORTED_NAMES: pyDictLines(
+        model.blocks.filter((b) => b.imported.length > 0).map((b) => [b.module, pyValue(b.imported)]),
+      ),
       OVERLAY_MODULE: pyStr(`${model.name}_patch_overlay`),
       OVERLAY_MODULES: `frozenset(${pyValue(modulesWith(model, 'overlay'))})`,
       NEW_MODULES: `frozenset(${pyValue(modulesWith(model, 'new-module'))})`,
