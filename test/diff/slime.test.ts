@@ -20,6 +20,7 @@ import { parseUnifiedDiff } from '../../src/diff/parse.js';
 import type { DiffPlan } from '../../src/diff/plan.js';
 import { planFromDiff } from '../../src/diff/plan.js';
 import { renderOverlayModule } from '../../src/diff/render-overlay.js';
+import { patchkit } from '../helpers/cli.js';
 import { PYTHON, tempDir } from '../helpers/python.js';
 
 const MIRRORS = process.env.PATCHKIT_MIRRORS ?? '/work/.mirror';
@@ -155,5 +156,50 @@ describe.skipIf(!present)(
         expect(run.stdout, m.module).toBe(expected);
       }
     });
+
+    it("patchkit new --from-diff makes the bundle: the core compiles on the target interpreter, patchkit's own files parse for 3.8-3.14", async () => {
+      const patchFile = join(dir, 'sglang.patch');
+      await writeFile(patchFile, patch);
+      const out = join(dir, 'bundle');
+      const made = await patchkit(['new', 'slime', '--from-diff', patchFile, '--python', PYTHON, '--out', out], {
+        env: { ...process.env, PYTHONPATH: join(dir, 'site') },
+      });
+      expect(made.exitCode, made.stderr).toBe(0);
+      const bundle = join(out, 'slime');
+      const core = await readFile(join(bundle, 'slime_patch_core.py'), 'utf8');
+      expect(core.match(/^# >>> patchkit: definitions in /gm)).toHaveLength(
+        plan.modules.filter((m) => m.changes.some((c) => c.mechanism !== 'overlay')).length,
+      );
+      const check = String.raw`
+import ast, json, sys
+core, own = sys.argv[1], sys.argv[2:]
+compile(open(core, encoding="utf-8").read(), core, "exec", dont_inherit=True)
+bad = []
+for path in own:
+    text = open(path, encoding="utf-8").read()
+    for minor in range(8, 15):
+        try:
+            ast.parse(text, path, feature_version=(3, minor))
+        except SyntaxError as e:
+            bad.append("%s 3.%d: %s" % (path, minor, e))
+print(json.dumps(bad))
+`;
+      const own = ['slime_patch_loader.py', 'slime_patch_overlay.py', 'slime_patch_injector.py', 'test_slime_patch.py'];
+      const r = await execa(PYTHON, [
+        '-c',
+        check,
+        join(bundle, 'slime_patch_core.py'),
+        ...own.map((f) => join(bundle, f)),
+      ]);
+      expect(JSON.parse(r.stdout)).toEqual([]);
+      const manifest = JSON.parse(await readFile(join(bundle, 'patchkit.json'), 'utf8')) as {
+        policy: string;
+        targets: { how: string; upstream: string | null }[];
+      };
+      expect(manifest.policy).toBe('require');
+      expect(manifest.targets.filter((t) => t.how === 'replace').every((t) => typeof t.upstream === 'string')).toBe(
+        true,
+      );
+    }, 300_000);
   },
 );
