@@ -53,6 +53,8 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 const program = new Command('patchkit')
   .description('Author, install and maintain runtime patches of Python packages, without importing them.')
   .version(pkg.version)
+  // `patchkit --version` is the CLI's; after a command name, options are the command's (`build --version`).
+  .enablePositionalOptions()
   .showHelpAfterError()
   // Usage errors (unknown option, invalid --body choice, missing argument) exit 2 like every other
   // error the user can act on; commander's own default is 1, which this CLI reserves for findings.
@@ -152,6 +154,8 @@ program
   .description('build a reproducible wheel of a bundle (pip install / uninstall it anywhere, no Node needed)')
   .argument('<bundle>', 'bundle directory')
   .option('--out <dir>', 'output directory', '.')
+  .option('--version <version>', 'the wheel version (PEP 440; default 0+g<content hash>, which an index refuses)')
+  .option('--pin', 'require the target distribution at the version the bundle was generated for')
   .addOption(json)
   .action((bundle: string, options: Record<string, unknown>) => execute('build', { bundle, ...options }));
 

@@ -1414,3 +1414,69 @@ def install():
                 _executed(name)
     except Exception as error:  # noqa: BLE001 - never a traceback at start-up
         _complain("<install>", "install() failed: " + _describe(error))
+
+
+# ---------------------------------------------------------------------------------------------------
+# `python -m __PATCHKIT_NAME___patch_loader [--spawn]`: where Node and patchkit are not (a cluster node),
+# every target's state after importing the sentinels, here and in a multiprocessing spawn child.
+
+
+def _status(queue=None):
+    loader = __import__(_LOADER)  # this file runs as __main__: the states live in the real module
+    loader.install()
+    failures = {}
+    for name in sorted(_SENTINELS):
+        try:
+            __import__(name)
+        except BaseException as error:  # noqa: BLE001 - a failing sentinel is what this reports
+            failures[name] = _describe(error)
+    result = {"pid": os.getpid(), "report": loader.report(), "imports": failures}
+    if queue is None:
+        return result
+    queue.put(result)
+
+
+def _print_status(title, result):
+    out = sys.stdout
+    out.write("%s (pid %d):\n" % (title, result["pid"]))
+    for name, error in sorted(result["imports"].items()):
+        out.write("  import %s failed: %s\n" % (name, error))
+    for key, entry in result["report"].items():
+        reason = entry["reason"]
+        out.write("  %-8s %s%s\n" % (entry["state"], key, "  (" + reason + ")" if reason else ""))
+    return [key for key, entry in result["report"].items() if entry["state"] != "applied"]
+
+
+def _main(argv):
+    spawn = "--spawn" in argv
+    unknown = [a for a in argv if a != "--spawn"]
+    if unknown:
+        sys.stderr.write("usage: python -m %s [--spawn]\n" % _LOADER)
+        return 2
+    title = "%s patch bundle, policy %s" % (_bundle_name(), _POLICY)
+    missing = _print_status(title, _status())
+    if spawn:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        queue = context.Queue()
+        child = context.Process(target=_status, args=(queue,))
+        child.start()
+        try:
+            result = queue.get(timeout=120)
+        except Exception as error:  # noqa: BLE001
+            sys.stdout.write("spawn child: no answer (%s)\n" % _describe(error))
+            return 1
+        finally:
+            child.join(30)
+        missing += _print_status("spawn child", result)
+    total = len(_TARGETS) * (2 if spawn else 1)
+    if missing:
+        sys.stdout.write("%d of %d target states not applied\n" % (len(missing), total))
+        return 1
+    sys.stdout.write("all targets applied\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -5,12 +5,17 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../install/atomic.js';
 import { loadBundle } from '../install/bundle.js';
 import { buildWheel } from '../wheel/build.js';
+import { ValidationError } from '../errors.js';
 
 export interface BuildOptions {
   cwd: string;
   bundle: string;
   out?: string;
   json?: boolean;
+  /** The wheel's version (PEP 440), for an index; default the content hash `0+g<hash>`, which indexes refuse. */
+  version?: string;
+  /** Add `Requires-Dist: <target distribution>==<version the bundle was generated for>`. */
+  pin?: boolean;
 }
 
 export interface BuildResult {
@@ -22,9 +27,27 @@ export interface BuildResult {
   entries: string[];
 }
 
+/** A public PEP 440 version, optionally with a local label: what pip and an index accept. */
+const PEP440 =
+  /^([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?(\+[a-z0-9]+(\.[a-z0-9]+)*)?$/;
+
 export const run = async (options: BuildOptions): Promise<BuildResult> => {
-  const bundle = await loadBundle(options.bundle, options.cwd);
-  const wheel = buildWheel(bundle);
+  const loaded = await loadBundle(options.bundle, options.cwd);
+  if (options.version !== undefined && !PEP440.test(options.version))
+    throw new ValidationError(
+      `--version ${JSON.stringify(options.version)} is not a PEP 440 version`,
+      'e.g. 1.0.0, 2.1rc1, 1.0.post2, 1.0+sglang0.5.0',
+    );
+  const dist = loaded.manifest.distribution;
+  if (options.pin && !dist?.version)
+    throw new ValidationError(
+      `--pin needs the version of the target distribution, and ${loaded.manifest.name}'s manifest has none`,
+      dist
+        ? `${dist.name} had no version when the bundle was generated`
+        : `${loaded.manifest.package} has no distribution (stdlib or a path)`,
+    );
+  const bundle = { ...loaded, version: options.version ?? loaded.version };
+  const wheel = buildWheel(bundle, { pin: Boolean(options.pin) });
   const out = resolve(options.cwd, options.out ?? '.');
   await mkdir(out, { recursive: true });
   const path = join(out, wheel.fileName);

@@ -27,13 +27,13 @@ export interface BuiltWheel {
   entries: string[];
 }
 
-export const buildWheel = (bundle: LoadedBundle): BuiltWheel => {
+export const buildWheel = (bundle: LoadedBundle, options: { pin?: boolean } = {}): BuiltWheel => {
   const distInfo = `${distInfoStem(bundle.manifest.name)}-${bundle.version}.dist-info`;
   const payload: [string, Uint8Array][] = bundle.files
     .map((f): [string, Uint8Array] => [f.name, f.data])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const meta: [string, Uint8Array][] = [
-    [`${distInfo}/METADATA`, Buffer.from(metadataText(bundle))],
+    [`${distInfo}/METADATA`, Buffer.from(metadataText(bundle, options))],
     [`${distInfo}/WHEEL`, Buffer.from(wheelText())],
     [`${distInfo}/${MANIFEST_FILE}`, bundle.manifestBytes],
   ];
