@@ -75,7 +75,11 @@ program
   .command('new')
   .description('generate a patch bundle (injector .pth/.start, loader, core, manifest, test) for targets')
   .argument('<name>', 'bundle name: a Python identifier')
-  .requiredOption('--target <module:qualname>', 'what to wrap; globs allowed (mod:Class.*); repeatable', collect)
+  .requiredOption(
+    '--target <module:qualname>',
+    'what to wrap (a dotted a.b.Class.method is split at the longest module); globs allowed (mod:Class.*); repeatable',
+    collect,
+  )
   .addOption(python)
   .option('--sentinel <module>', 'module whose import applies the patches (default: recommended per target)')
   .addOption(new Option('--body <style>', 'wrapper body').choices(['passthrough', 'trace']).default('passthrough'))
