@@ -257,7 +257,9 @@ def apply_target(key, importing=True):
             return "error", "%s.%s is gone (package changed?)" % (target.module, part), False
     namespace = getattr(owner, "__dict__", {})
     if parts[-1] not in namespace:
-        return "error", "%s is gone from %s (package changed?)" % (parts[-1], target.module), False
+        # Named where it was looked up: a method is gone from its class, a function from its module.
+        where = ".".join([target.module] + parts[:-1])
+        return "error", "%s is gone from %s (package changed?)" % (parts[-1], where), False
     raw = namespace[parts[-1]]
     found = _kind_of(raw, owner is not module)
     if found != target.kind and found in _KIND_WORDS:
