@@ -46,6 +46,11 @@ export interface BundleManifest {
   targets: ManifestTarget[];
   /** Bundle files, relative to the bundle directory, that are installed into site-packages. */
   files: string[];
+  /**
+   * Added: sha256 (hex) of the core as generated, so that `list` can tell an edited core from the
+   * body style recorded above. Absent in bundles generated before it was recorded.
+   */
+  coreSha256?: string;
 }
 
 /**

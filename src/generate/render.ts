@@ -2,6 +2,7 @@
  * Pure rendering: BundleModel + templates → file name → contents. No I/O, no clock, no randomness:
  * the same model renders the same bytes.
  */
+import { createHash } from 'node:crypto';
 import { fill, replaceRegion } from './fill.js';
 import { injectorValues } from './injector.js';
 import { pyDictLines, pyStr, pyTupleLines, pyValue } from './literal.js';
@@ -127,14 +128,16 @@ const renderReadme = (model: BundleModel, templates: Templates): string => {
 export const render = (model: BundleModel, templates: Templates): Map<string, string> => {
   const f = model.files;
   const c = common(model);
+  const core = renderCore(model, templates);
+  const manifest = { ...toManifest(model), coreSha256: createHash('sha256').update(core).digest('hex') };
   return new Map([
     [f.loader, renderLoader(model, templates)],
-    [f.core, renderCore(model, templates)],
+    [f.core, core],
     [f.injector, fill(templates.injector, { ...c, ...injector(model) }, 'patch_injector.py')],
     [f.pth, fill(templates.pth, c, 'patch_injector.pth')],
     [f.start, fill(templates.start, c, 'patch_injector.start')],
     [f.test, renderTest(model, templates)],
     [f.readme, renderReadme(model, templates)],
-    [f.manifest, `${JSON.stringify(toManifest(model), null, 2)}\n`],
+    [f.manifest, `${JSON.stringify(manifest, null, 2)}\n`],
   ]);
 };
