@@ -50,6 +50,16 @@ const python = new Option(
 const json = new Option('--json', 'print JSON instead of text');
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** The `Exit status:` block of a command whose exit 1 is a finding (for CI gates), not an error. */
+const exitStatus = (ok: string, finding: string) =>
+  [
+    '',
+    'Exit status:',
+    `  0  ${ok}`,
+    `  1  ${finding}`,
+    '  2  error (bad arguments, no interpreter, unreadable files)',
+  ].join('\n');
+
 const program = new Command('patchkit')
   .description('Author, install and maintain runtime patches of Python packages, without importing them.')
   .version(pkg.version)
@@ -117,6 +127,7 @@ program
   .description('bundles installed in an environment, their targets, and whether their files were edited')
   .addOption(python)
   .addOption(json)
+  .addHelpText('after', exitStatus('every installed file as installed', 'an installed file was edited or is missing'))
   .action((options: Record<string, unknown>) => execute('list', options));
 
 program
@@ -126,6 +137,7 @@ program
   .addOption(python)
   .addOption(json)
   .option('--spawn', 'check a multiprocessing spawn child too')
+  .addHelpText('after', exitStatus('every target applied', 'a target is not applied (skipped, pending or error)'))
   .action((name: string, options: Record<string, unknown>) => execute('verify', { name, ...options }));
 
 program
@@ -136,6 +148,7 @@ program
   .option('--source <dir>', 'scan this source tree instead of the installed package')
   .addOption(json)
   .option('--no-cache', 'parse every file again, ignoring the cache')
+  .addHelpText('after', exitStatus('every target unchanged', 'a target drifted: signature, body, moved or missing'))
   .action((bundle: string, options: Record<string, unknown>) => execute('check', { bundle, ...options }));
 
 program
@@ -151,6 +164,13 @@ program
   .description('every .pth and .start file of an environment: executable lines, owner, risk flags (runs nothing)')
   .addOption(python)
   .addOption(json)
+  .addHelpText(
+    'after',
+    exitStatus(
+      'no risk flags outside patchkit',
+      "a start-up line this interpreter runs, not patchkit's own, has a risk flag (a CI gate for images)",
+    ),
+  )
   .action((options: Record<string, unknown>) => execute('audit', options));
 
 program
