@@ -47,4 +47,7 @@
 (future_import_statement) @import.future
 
 ; --- syntax errors: recorded as diagnostics; definitions inside are still captured above.
+; A MISSING node is a token tree-sitter inserted to repair the file (`def f(:` gets a MISSING ")"):
+; no ERROR node is left, but CPython refuses the file all the same.
 (ERROR) @error
+(MISSING) @error

@@ -50,6 +50,16 @@ const python = new Option(
 const json = new Option('--json', 'print JSON instead of text');
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** The `Exit status:` block of a command whose exit 1 is a finding (for CI gates), not an error. */
+const exitStatus = (ok: string, finding: string) =>
+  [
+    '',
+    'Exit status:',
+    `  0  ${ok}`,
+    `  1  ${finding}`,
+    '  2  error (bad arguments, no interpreter, unreadable files)',
+  ].join('\n');
+
 const program = new Command('patchkit')
   .description('Author, install and maintain runtime patches of Python packages, without importing them.')
   .version(pkg.version)
@@ -77,7 +87,11 @@ program
   .command('new')
   .description('generate a patch bundle (injector .pth/.start, loader, core, manifest, test) for targets')
   .argument('<name>', 'bundle name: a Python identifier')
-  .option('--target <module:qualname>', 'what to patch; globs allowed (mod:Class.*); repeatable', collect)
+  .option(
+    '--target <module:qualname>',
+    'what to patch (a dotted a.b.Class.method is split at the longest module); globs allowed (mod:Class.*); repeatable',
+    collect,
+  )
   .option('--from-diff <file>', 'turn a unified diff (git diff, format-patch, diff -u) into the bundle instead')
   .option('--strip <n>', 'with --from-diff: leading path components to drop from its file names (like patch -pN)')
   .addOption(json)
@@ -128,6 +142,7 @@ program
   .description('bundles installed in an environment, their targets, and whether their files were edited')
   .addOption(python)
   .addOption(json)
+  .addHelpText('after', exitStatus('every installed file as installed', 'an installed file was edited or is missing'))
   .action((options: Record<string, unknown>) => execute('list', options));
 
 program
@@ -137,6 +152,7 @@ program
   .addOption(python)
   .addOption(json)
   .option('--spawn', 'check a multiprocessing spawn child too')
+  .addHelpText('after', exitStatus('every target applied', 'a target is not applied (skipped, pending or error)'))
   .action((name: string, options: Record<string, unknown>) => execute('verify', { name, ...options }));
 
 program
@@ -147,6 +163,7 @@ program
   .option('--source <dir>', 'scan this source tree instead of the installed package')
   .addOption(json)
   .option('--no-cache', 'parse every file again, ignoring the cache')
+  .addHelpText('after', exitStatus('every target unchanged', 'a target drifted: signature, body, moved or missing'))
   .action((bundle: string, options: Record<string, unknown>) => execute('check', { bundle, ...options }));
 
 program
@@ -164,6 +181,13 @@ program
   .description('every .pth and .start file of an environment: executable lines, owner, risk flags (runs nothing)')
   .addOption(python)
   .addOption(json)
+  .addHelpText(
+    'after',
+    exitStatus(
+      'no risk flags outside patchkit',
+      "a start-up line this interpreter runs, not patchkit's own, has a risk flag (a CI gate for images)",
+    ),
+  )
   .action((options: Record<string, unknown>) => execute('audit', options));
 
 program

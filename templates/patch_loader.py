@@ -755,7 +755,7 @@ def _apply_wrap(key, how, importing):
         return "error", gone, False
     namespace = owner.__dict__
     if name not in namespace:
-        where = target[1] if owner is module else target[1] + ":" + target[3].rpartition(".")[0]
+        where = target[1] if owner is module else target[1] + "." + target[3].rpartition(".")[0]
         return "error", "%s is gone from %s (package changed?)" % (name, where), False
     raw = namespace[name]
     found = _kind_of(raw, owner is not module)

@@ -66,8 +66,8 @@ export interface BundleManifest {
   /** Added: what a sentinel import does when a target cannot be applied (absent: `warn`). */
   policy?: Policy;
   /**
-   * Added: sha256 of the core exactly as patchkit generated it. A core that differs was edited by its
-   * user, and patchkit never overwrites it.
+   * Added: sha256 (hex) of the core exactly as patchkit generated it. A core that differs was edited by
+   * its user: patchkit never overwrites it, and `list` says "edited". Absent in older bundles.
    */
   coreSha256?: string;
   /** Top-level import name of the patched package (`sglang`). */

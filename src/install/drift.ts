@@ -15,6 +15,8 @@ export interface TargetDrift {
   old: { module: string; line: number; signature: string; fingerprint: string };
   /** Where the definition is now; null when missing. */
   now: { module: string; line: number; signature: string; fingerprint: string } | null;
+  /** When missing: what is gone from where (a method from its class, a function from its module). */
+  gone?: string;
 }
 
 const describe = (module: string, s: ScanSymbol) => ({
@@ -31,6 +33,19 @@ const statusOf = (t: ManifestTarget, module: string, s: ScanSymbol): DriftStatus
   return 'unchanged';
 };
 
+/** Says what is gone from where, looking only at the module the manifest names. */
+const goneFrom = (t: ManifestTarget, scan: ScanResult): string => {
+  const module = scan.modules.find((m) => m.name === t.module);
+  const parts = t.qualname.split('.');
+  const name = parts.pop() ?? t.qualname;
+  const owner = parts.join('.');
+  if (!module) return `module ${t.module} is gone, and no other module defines ${t.qualname}`;
+  if (!owner) return `${name} is gone from ${t.module}`;
+  if (module.symbols.some((s) => s.kind === 'class' && s.qualname === owner))
+    return `${name} is gone from class ${t.module}:${owner}`;
+  return `class ${owner} is gone from ${t.module}, and ${name} with it`;
+};
+
 export const compareTarget = (t: ManifestTarget, scan: ScanResult): TargetDrift => {
   const key = `${t.module}:${t.qualname}`;
   const old = { module: t.module, line: t.line, signature: t.signature, fingerprint: t.fingerprint };
@@ -42,7 +57,7 @@ export const compareTarget = (t: ManifestTarget, scan: ScanResult): TargetDrift 
   );
   const pick =
     elsewhere.find((c) => c.s.fingerprint === t.fingerprint) ?? (elsewhere.length === 1 ? elsewhere[0] : null);
-  if (!pick) return { key, status: 'missing', old, now: null };
+  if (!pick) return { key, status: 'missing', old, now: null, gone: goneFrom(t, scan) };
   const status = statusOf(t, pick.module, pick.s);
   return { key, status: status === 'unchanged' ? 'moved' : status, old, now: describe(pick.module, pick.s) };
 };

@@ -150,7 +150,8 @@ const installLocked = async (
   const write = async (path: string, data: Uint8Array) => {
     putDown.push({ path, hash: null, size: null });
     await writeFileAtomic(join(siteDir, path), data);
-    written.push(path);
+    // RECORD is written twice (the intent first, the final list last): reported once.
+    if (!written.includes(path)) written.push(path);
   };
   let compiled: RecordEntry[] = [];
   let removed: string[] = [];

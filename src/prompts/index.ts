@@ -4,7 +4,7 @@
  */
 import { input, search, select } from '@inquirer/prompts';
 import { PatchkitError } from '../errors.js';
-import { fuzzyFilter } from './fuzzy.js';
+import { searchKeys } from './fuzzy.js';
 
 const context = { output: process.stderr };
 
@@ -33,8 +33,12 @@ const ask = async <T>(prompt: Promise<T>): Promise<T> => {
 };
 
 const DONE = '\0done';
+const ALL = '\0all:';
 
-/** Repeated fuzzy search; each answer adds one target, "done" ends the selection. */
+/**
+ * Repeated search; each answer adds one target, "done" ends the selection. A glob (`WeightUpdater.*`)
+ * lists its matches with one more choice first that adds them all, as `new --target` would.
+ */
 export const pickMany = async (candidates: Candidate[], limit = 25): Promise<string[]> => {
   const chosen: string[] = [];
   for (;;) {
@@ -43,14 +47,19 @@ export const pickMany = async (candidates: Candidate[], limit = 25): Promise<str
         {
           message: chosen.length
             ? `Add another target (${chosen.length} chosen), or pick “done”`
-            : 'Target to wrap (type to filter)',
+            : 'Target to wrap (type to filter; globs like Class.* add every match)',
           source: (term) => {
             const open = candidates.filter((c) => !chosen.includes(c.key));
-            const matches = fuzzyFilter(open, term ?? '', (c) => c.key, limit).map((c) => ({
+            const found = searchKeys(open, term ?? '', (c) => c.key, limit);
+            const matches = found.items.slice(0, limit).map((c) => ({
               name: c.label,
               value: c.key,
               description: c.description,
             }));
+            if (found.glob && found.items.length > 0) {
+              const all = { name: `✔ all ${found.items.length} matching ${term}`, value: `${ALL}${term}` };
+              return [all, ...matches];
+            }
             // "done" is offered on an empty search only, so Enter on a filtered list always adds a target.
             return chosen.length && !term
               ? [{ name: `✔ done: ${chosen.join(', ')}`, value: DONE }, ...matches]
@@ -62,7 +71,10 @@ export const pickMany = async (candidates: Candidate[], limit = 25): Promise<str
       ),
     );
     if (answer === DONE) return chosen;
-    chosen.push(answer);
+    if (answer.startsWith(ALL)) {
+      const open = candidates.filter((c) => !chosen.includes(c.key));
+      chosen.push(...searchKeys(open, answer.slice(ALL.length), (c) => c.key, limit).items.map((c) => c.key));
+    } else chosen.push(answer);
   }
 };
 

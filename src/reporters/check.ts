@@ -3,7 +3,7 @@ import type { CheckOptions, CheckResult } from '../commands/check.js';
 import type { TargetDrift } from '../install/drift.js';
 
 const detail = (t: TargetDrift): string[] => {
-  if (!t.now) return ['    no definition of this qualname in the scanned package'];
+  if (!t.now) return [`    ${t.gone ?? 'no definition of this qualname in the scanned package'}`];
   switch (t.status) {
     case 'signature':
       return [`    old ${t.old.signature}`, `    new ${t.now.signature}`];

@@ -6,11 +6,12 @@ export const render = (data: ListResult, options: ListOptions): string => {
   if (data.bundles.length === 0) return `no patchkit bundles installed for ${data.python}`;
   const lines: string[] = [];
   for (const b of data.bundles) {
+    const body = b.coreEdited ? `edited (generated as ${b.generatedBody})` : b.body;
     const integrity = b.integrity === 'ok' ? 'files intact' : `FILES ${b.integrity.toUpperCase()}`;
     lines.push(
       `${b.name}  ${b.version}  (${b.installer ?? 'install incomplete'})  ${integrity}`,
       `  ${b.siteDir}`,
-      `  for ${b.package}${b.packageVersion ? ` ${b.packageVersion}` : ''}, body ${b.body}, sentinels ${b.sentinels.join(', ')}`,
+      `  for ${b.package}${b.packageVersion ? ` ${b.packageVersion}` : ''}, body ${body}, sentinels ${b.sentinels.join(', ')}`,
     );
     for (const t of b.targets) lines.push(`    ${t}`);
     for (const p of b.problems) lines.push(`  ${p.state}: ${p.path}`);

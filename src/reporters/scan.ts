@@ -41,7 +41,7 @@ const flags = (symbol: ScanSymbol): string => {
   return list.length ? `  [${list.join(', ')}]` : '';
 };
 
-const renderModule = (module: ScanModule): string[] => {
+const renderModule = (module: ScanModule, enclosing: ReadonlySet<ScanSymbol> = new Set()): string[] => {
   const head = `${module.name}  ${module.path}${module.kind === 'source' ? '' : `  (${module.kind})`}${module.lowConfidence ? '  (low confidence)' : ''}`;
   const lines = [head];
   for (const hazard of module.hazards) lines.push(`  ! ${hazard.message}`);
@@ -50,12 +50,41 @@ const renderModule = (module: ScanModule): string[] => {
     const indent = '  '.repeat(depth);
     const name = symbol.qualname.split('.').pop();
     const keyword = symbol.kind === 'class' ? 'class' : symbol.async ? 'async def' : 'def';
-    lines.push(
-      `${indent}${keyword} ${name}${symbol.kind === 'class' ? symbol.signature : symbol.signature}  :${symbol.line}${flags(symbol)}`,
-    );
+    // A class shown only because --grep matched one of its methods: its heading line, nothing more.
+    if (enclosing.has(symbol)) {
+      lines.push(`${indent}${keyword} ${name}${symbol.signature}  :${symbol.line}`);
+      continue;
+    }
+    lines.push(`${indent}${keyword} ${name}${symbol.signature}  :${symbol.line}${flags(symbol)}`);
     for (const hazard of symbol.hazards) lines.push(`${indent}  ! ${hazard.message}`);
   }
   return lines;
+};
+
+/**
+ * The kept symbols of `filtered` with the classes that enclose them, from the unfiltered module, in
+ * source order: a method matched by --grep is printed under its class, not as a stray indented def.
+ */
+const withEnclosing = (filtered: ScanModule, original: ScanModule | undefined) => {
+  const enclosing = new Set<ScanSymbol>();
+  if (!original) return { module: filtered, enclosing };
+  const kept = new Set(filtered.symbols.map((s) => s.qualname));
+  const wanted = new Set<string>();
+  for (const qualname of kept) {
+    const parts = qualname.split('.');
+    for (let i = 1; i < parts.length; i++) wanted.add(parts.slice(0, i).join('.'));
+  }
+  const keptSymbols = new Set(filtered.symbols);
+  const symbols: ScanSymbol[] = [];
+  for (const symbol of original.symbols) {
+    if (keptSymbols.has(symbol)) symbols.push(symbol);
+    else if (symbol.kind === 'class' && wanted.has(symbol.qualname) && !kept.has(symbol.qualname)) {
+      wanted.delete(symbol.qualname); // one heading per class, even when it is defined twice
+      symbols.push(symbol);
+      enclosing.add(symbol);
+    }
+  }
+  return { module: { ...filtered, symbols }, enclosing };
 };
 
 export const render = (run: ScanRun, options: ScanCommandOptions): string | Uint8Array => {
@@ -65,9 +94,13 @@ export const render = (run: ScanRun, options: ScanCommandOptions): string | Uint
   if (options.json) return resultJson(result);
   const { package: pkg } = result;
   const title = `${pkg.name}${pkg.version ? ` ${pkg.version}` : ''}  ${pkg.root}`;
-  const body = result.modules.flatMap((m) =>
-    m.symbols.length || m.hazards.length || !options.grep ? renderModule(m) : [],
-  );
+  const original = new Map(run.result.modules.map((m) => [m.name, m]));
+  const body = result.modules.flatMap((m) => {
+    if (!options.grep) return renderModule(m);
+    if (!m.symbols.length && !m.hazards.length) return [];
+    const shown = withEnclosing(m, original.get(m.name));
+    return renderModule(shown.module, shown.enclosing);
+  });
   const symbols = result.modules.reduce((n, m) => n + m.symbols.length, 0);
   const sentinels = result.sentinels.slice(0, 3).map((s) => `  ${s.module}: ${s.reason}`);
   return [
@@ -76,8 +109,7 @@ export const render = (run: ScanRun, options: ScanCommandOptions): string | Uint
     ...body,
     '',
     `${result.modules.length} modules, ${symbols} symbols`,
-    'sentinel candidates:',
-    ...sentinels,
+    ...(sentinels.length ? ['sentinel candidates:', ...sentinels] : []),
   ].join('\n');
 };
 

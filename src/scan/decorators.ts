@@ -17,6 +17,8 @@ export type DecoratorClass =
   | 'abstract'
   | 'registration'
   | 'dispatch-register'
+  /** Returns the class it was given (members added or checked): nothing for a patch to miss. */
+  | 'same-class'
   | 'unknown';
 
 const TABLE: Record<string, DecoratorClass> = {
@@ -31,7 +33,11 @@ const TABLE: Record<string, DecoratorClass> = {
   'functools.cache': 'cache',
   'functools.cached_property': 'cache',
   'functools.wraps': 'wrapper',
-  'functools.total_ordering': 'wrapper',
+  'functools.total_ordering': 'same-class',
+  'dataclasses.dataclass': 'same-class',
+  'enum.unique': 'same-class',
+  'typing.runtime_checkable': 'same-class',
+  'typing_extensions.runtime_checkable': 'same-class',
   'contextlib.contextmanager': 'wrapper',
   'contextlib.asynccontextmanager': 'wrapper',
   'functools.singledispatch': 'singledispatch',
@@ -98,6 +104,7 @@ export const classifyDecorator = (text: string, path: string | null): DecoratorC
   if (/\.(setter|getter|deleter)$/.test(head)) return 'property-accessor';
   if (['overload'].includes(head)) return 'overload';
   if (['lru_cache', 'cache', 'cached_property'].includes(head)) return 'cache';
+  if (['dataclass', 'total_ordering'].includes(head)) return 'same-class';
   if (['abstractmethod'].includes(head)) return 'abstract';
   if (REGISTRATION.test(last) && head.includes('.')) return 'registration';
   if (/(^|\.)(jit|njit|compile|script)$/.test(head)) return 'compiled';

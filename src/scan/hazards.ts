@@ -17,6 +17,8 @@ const IMPORT_ERRORS = /\b(ImportError|ModuleNotFoundError)\b/;
 
 const decoratorHazards = (item: BuiltSymbol, dispatchers: Set<string>) => {
   const { symbol, classes } = item;
+  const isClass = item.raw.isClass;
+  const noun = isClass ? 'class' : 'function';
   symbol.decorators.forEach((decorator, i) => {
     const shown = `@${decorator.text}`;
     const base = /^(\w+)\.register\b/.exec(decorator.text)?.[1];
@@ -32,14 +34,14 @@ const decoratorHazards = (item: BuiltSymbol, dispatchers: Set<string>) => {
         add(
           symbol.hazards,
           'wrapping-decorator',
-          `${shown} wraps the function: the attribute is the wrapper, not the def`,
+          `${shown} wraps the ${noun}: the attribute is the wrapper, not the ${isClass ? 'class' : 'def'}`,
         );
         break;
       case 'compiled':
         add(
           symbol.hazards,
           'compiled-decorator',
-          `${shown} compiles the function: its Python body may never run again, and compiled callers never see a patch`,
+          `${shown} compiles the ${noun}: its Python body may never run again, and compiled callers never see a patch`,
         );
         break;
       case 'singledispatch':
@@ -57,6 +59,8 @@ const decoratorHazards = (item: BuiltSymbol, dispatchers: Set<string>) => {
         );
         break;
       case 'registration':
+        // A registry holding a class holds the object whose methods a patch replaces: it sees them.
+        if (isClass) break;
         add(
           symbol.hazards,
           'registration-decorator',
@@ -72,7 +76,7 @@ const decoratorHazards = (item: BuiltSymbol, dispatchers: Set<string>) => {
           add(
             symbol.hazards,
             'decorated',
-            `${shown}: the attribute holds what the decorator returned, which may not be this function`,
+            `${shown}: the attribute holds what the decorator returned, which may not be this ${noun}`,
           );
         }
         break;

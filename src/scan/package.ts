@@ -91,7 +91,7 @@ export const assemble = (
     },
     interpreter,
     modules,
-    sentinels: packageSentinels(modules, target.topLevel),
+    sentinels: packageSentinels(modules, target.topLevel, target.name),
     diagnostics,
   };
 };

@@ -25,8 +25,11 @@ export const symbolSentinels = (module: ScanModule, qualname: string, bindingCou
   return list;
 };
 
-/** Package-wide: the top-level package, then the modules most imported inside the package. */
-export const packageSentinels = (modules: ScanModule[], top: string): SentinelCandidate[] => {
+/**
+ * Package-wide: the top-level package (or, for a scan of a submodule or subpackage, the module
+ * scanned), then the modules most imported inside the package.
+ */
+export const packageSentinels = (modules: ScanModule[], top: string, scanned = top): SentinelCandidate[] => {
   const inDegree = new Map<string, number>();
   for (const module of modules) {
     for (const edge of module.imports) {
@@ -37,8 +40,18 @@ export const packageSentinels = (modules: ScanModule[], top: string): SentinelCa
   const list: SentinelCandidate[] = [];
   if (modules.some((m) => m.name === top)) {
     list.push({ module: top, reason: 'the package itself: every import of a submodule runs it first' });
+  } else if (modules.some((m) => m.name === scanned)) {
+    list.push({
+      module: scanned,
+      reason:
+        modules.length === 1
+          ? 'the module scanned: patched as soon as it is imported'
+          : 'the package scanned: every import of one of its submodules runs it first',
+    });
   }
-  const ranked = [...inDegree].filter(([name]) => name !== top).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const ranked = [...inDegree]
+    .filter(([name]) => !list.some((c) => c.module === name))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   for (const [name, count] of ranked.slice(0, 5)) {
     list.push({
       module: name,

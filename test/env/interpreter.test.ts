@@ -1,7 +1,8 @@
 /**
  * The facts patchkit asks an interpreter for under -S, checked against what the same interpreter
  * really does at start-up (plain `python -c 'print(sys.path)'`, only ever in environments these
- * tests build or the machine's own), for pyenv's python3, Debian's /usr/bin/python3 and venvs of both.
+ * tests build or the machine's own), for python3, Debian's /usr/bin/python3 and venvs of both (the
+ * Debian cases skip, saying so, where there is no Debian interpreter).
  */
 import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -10,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InterpreterError } from '../../src/errors.js';
 import { queryInterpreter, resolveInterpreter } from '../../src/env/interpreter.js';
 import { searchPath } from '../../src/env/search-path.js';
+import { needsDebianPython, skipUnmet } from '../helpers/needs.js';
 import { makeVenv, PYTHON, runPython, SYSTEM_PYTHON, tempDir, type Venv } from '../helpers/python.js';
 
-const HAS_SYSTEM_PYTHON = existsSync(SYSTEM_PYTHON);
+const NO_DEBIAN = skipUnmet("Debian's /usr/bin/python3 and its venvs", needsDebianPython());
 let work: string;
 let userBase: string;
 const venvs: Record<string, Venv> = {};
@@ -26,14 +28,21 @@ const realSysPath = async (python: string, env: Record<string, string>) => {
   return (JSON.parse(r.stdout) as string[]).filter((p) => p !== '' && existsSync(p));
 };
 
+/** `python3.X`: the user site's directory name for this interpreter's version. */
+const versionDir = async (python: string) =>
+  (await runPython(python, ['-S', '-c', 'import sys; print("python%d.%d" % sys.version_info[:2])'])).stdout.trim();
+const userSiteOf = (versionInfo: number[]) =>
+  join(userBase, 'lib', `python${versionInfo[0]}.${versionInfo[1]}`, 'site-packages');
+
 beforeAll(async () => {
   work = await tempDir();
-  // A user site that exists, so its place in the order is visible.
+  // A user site that exists, for each interpreter's version, so its place in the order is visible.
   userBase = join(work, 'userbase');
-  await mkdir(join(userBase, 'lib', 'python3.11', 'site-packages'), { recursive: true });
+  for (const python of NO_DEBIAN ? [PYTHON] : [PYTHON, SYSTEM_PYTHON])
+    await mkdir(join(userBase, 'lib', await versionDir(python), 'site-packages'), { recursive: true });
   venvs.plain = await makeVenv();
   venvs.system = await makeVenv({ systemSite: true });
-  if (HAS_SYSTEM_PYTHON) {
+  if (!NO_DEBIAN) {
     venvs.debian = await makeVenv({ python: SYSTEM_PYTHON });
     venvs.debianSystem = await makeVenv({ python: SYSTEM_PYTHON, systemSite: true });
   }
@@ -45,29 +54,26 @@ afterAll(async () => {
 });
 
 describe('queryInterpreter', () => {
-  const cases = () => [
-    { label: 'pyenv python3', python: PYTHON, venv: null as Venv | null, system: true },
-    ...(HAS_SYSTEM_PYTHON
-      ? [{ label: 'Debian /usr/bin/python3', python: SYSTEM_PYTHON, venv: null, system: true }]
-      : []),
+  interface Case {
+    label: string;
+    python: string;
+    venv: Venv | null;
+    system: boolean;
+  }
+  const machineCases = (): Case[] => [
+    { label: 'python3', python: PYTHON, venv: null, system: true },
     { label: 'venv', python: venvs.plain.python, venv: venvs.plain, system: false },
     { label: 'venv --system-site-packages', python: venvs.system.python, venv: venvs.system, system: true },
-    ...(HAS_SYSTEM_PYTHON
-      ? [
-          { label: 'Debian venv', python: venvs.debian.python, venv: venvs.debian, system: false },
-          {
-            label: 'Debian venv --system-site',
-            python: venvs.debianSystem.python,
-            venv: venvs.debianSystem,
-            system: true,
-          },
-        ]
-      : []),
+  ];
+  const debianCases = (): Case[] => [
+    { label: 'Debian /usr/bin/python3', python: SYSTEM_PYTHON, venv: null, system: true },
+    { label: 'Debian venv', python: venvs.debian.python, venv: venvs.debian, system: false },
+    { label: 'Debian venv --system-site', python: venvs.debianSystem.python, venv: venvs.debianSystem, system: true },
   ];
 
-  it('rebuilds the exact sys.path of each interpreter, user site included, from -S facts', async () => {
+  const rebuildsSysPath = async (cases: Case[]) => {
     const env = { PYTHONUSERBASE: userBase };
-    for (const c of cases()) {
+    for (const c of cases) {
       const facts = await queryInterpreter(c.python, { ...process.env, ...env });
       const ours = searchPath(facts)
         .entries.map((e) => e.path)
@@ -76,7 +82,7 @@ describe('queryInterpreter', () => {
       expect(facts.venv, c.label).toBe(c.venv?.dir ?? null);
       expect(facts.includeSystemSitePackages, c.label).toBe(c.system);
       // The user site is on the path exactly when site.py enables it: never in an isolated venv.
-      expect(facts.siteDirs.includes(join(userBase, 'lib', 'python3.11', 'site-packages')), c.label).toBe(c.system);
+      expect(facts.siteDirs.includes(userSiteOf(facts.versionInfo)), c.label).toBe(c.system);
       if (c.venv) {
         expect(facts.purelib, c.label).toBe(c.venv.sitePackages);
         expect(facts.siteDirs[0], c.label).toBe(c.venv.sitePackages); // site.venv() runs before the user site
@@ -85,19 +91,27 @@ describe('queryInterpreter', () => {
         expect(facts.siteDirs[0], c.label).toBe(facts.userSite); // user site first outside a venv
       }
     }
-  });
+  };
 
-  it("reports Debian's layout: posix_local purelib and the three dist-packages", async () => {
-    if (!HAS_SYSTEM_PYTHON) return;
+  it('rebuilds the exact sys.path of python3 and its venvs, user site included, from -S facts', () =>
+    rebuildsSysPath(machineCases()));
+
+  it.skipIf(NO_DEBIAN)("rebuilds the exact sys.path of Debian's /usr/bin/python3 and its venvs", () =>
+    rebuildsSysPath(debianCases()),
+  );
+
+  it.skipIf(NO_DEBIAN)("reports Debian's layout: posix_local purelib and the three dist-packages", async () => {
     const facts = await queryInterpreter(SYSTEM_PYTHON, { ...process.env, PYTHONNOUSERSITE: '1' });
-    expect(facts.purelib).toBe('/usr/local/lib/python3.11/dist-packages');
+    const [major, minor] = facts.versionInfo;
+    const version = `${major}.${minor}`;
+    expect(facts.purelib).toBe(`/usr/local/lib/python${version}/dist-packages`);
     expect(facts.userSiteEnabled).toBe(false);
     expect(facts.siteDirs.filter((d) => d.startsWith('/usr/lib'))).toEqual([
       '/usr/lib/python3/dist-packages',
-      ...(existsSync('/usr/lib/python3.11/dist-packages') ? ['/usr/lib/python3.11/dist-packages'] : []),
+      ...(existsSync(`/usr/lib/python${version}/dist-packages`) ? [`/usr/lib/python${version}/dist-packages`] : []),
     ]);
-    expect(facts.stdlib).toBe('/usr/lib/python3.11');
-    expect(facts.extensionSuffixes[0]).toMatch(/^\.cpython-311-.*\.so$/);
+    expect(facts.stdlib).toBe(`/usr/lib/python${version}`);
+    expect(facts.extensionSuffixes[0]).toMatch(new RegExp(`^\\.cpython-${major}${minor}-.*\\.so$`));
   });
 
   it('never runs a .pth import line, nor a json.py on PYTHONPATH', async () => {

@@ -14,6 +14,7 @@ import { queryInterpreter } from '../../src/env/interpreter.js';
 import { locateTarget } from '../../src/env/locate.js';
 import type { InterpreterFacts, LocatedTarget } from '../../src/env/model.js';
 import { scanPackage } from '../../src/scan/index.js';
+import { needsDebianPackage, skipUnmet } from '../helpers/needs.js';
 import { makeVenv, PYTHON, runPython, SYSTEM_PYTHON, tempDir, type Venv } from '../helpers/python.js';
 
 let venv: Venv;
@@ -262,35 +263,40 @@ describe('locateTarget on import names', () => {
 });
 
 describe('Debian packages and system site packages', () => {
-  const hasDjango = existsSync('/usr/lib/python3/dist-packages/django');
+  const noDjango = skipUnmet(
+    "django through Debian's /usr/bin/python3",
+    needsDebianPackage('django', 'python3-django'),
+  );
 
-  it('finds django through /usr/bin/python3 with its egg-info version, and a venv only with system site', async () => {
-    if (!hasDjango) return;
-    const system = await queryInterpreter(SYSTEM_PYTHON);
-    const t = await locateTarget('django.utils.functional', system, { cwd });
-    expect(t.files.map((f) => f.path)).toEqual(['/usr/lib/python3/dist-packages/django/utils/functional.py']);
-    expect(t.distribution?.name).toBe('Django');
-    const { stdout } = await runPython(SYSTEM_PYTHON, [
-      '-S',
-      '-c',
-      'import sys; sys.path.append("/usr/lib/python3/dist-packages"); from importlib.metadata import version; print(version("django"))',
-    ]);
-    expect(t.distribution?.version).toBe(stdout.trim());
+  it.skipIf(noDjango)(
+    'finds django through /usr/bin/python3 with its egg-info version, and a venv only with system site',
+    async () => {
+      const system = await queryInterpreter(SYSTEM_PYTHON);
+      const t = await locateTarget('django.utils.functional', system, { cwd });
+      expect(t.files.map((f) => f.path)).toEqual(['/usr/lib/python3/dist-packages/django/utils/functional.py']);
+      expect(t.distribution?.name).toBe('Django');
+      const { stdout } = await runPython(SYSTEM_PYTHON, [
+        '-S',
+        '-c',
+        'import sys; sys.path.append("/usr/lib/python3/dist-packages"); from importlib.metadata import version; print(version("django"))',
+      ]);
+      expect(t.distribution?.version).toBe(stdout.trim());
 
-    const isolated = await makeVenv({ python: SYSTEM_PYTHON });
-    const shared = await makeVenv({ python: SYSTEM_PYTHON, systemSite: true });
-    try {
-      const error = await locateTarget('django', await queryInterpreter(isolated.python), { cwd }).catch(
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(TargetNotFoundError);
-      expect((error as Error).message).toMatch(/^django is not installed for .*\(Python 3\.11\.\d+\)/);
-      const found = await locateTarget('django', await queryInterpreter(shared.python), { cwd });
-      expect(found.root).toBe('/usr/lib/python3/dist-packages/django');
-    } finally {
-      await Promise.all([isolated.remove(), shared.remove()]);
-    }
-  });
+      const isolated = await makeVenv({ python: SYSTEM_PYTHON });
+      const shared = await makeVenv({ python: SYSTEM_PYTHON, systemSite: true });
+      try {
+        const error = await locateTarget('django', await queryInterpreter(isolated.python), { cwd }).catch(
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(TargetNotFoundError);
+        expect((error as Error).message).toMatch(/^django is not installed for .*\(Python 3\.\d+\.\d+\)/);
+        const found = await locateTarget('django', await queryInterpreter(shared.python), { cwd });
+        expect(found.root).toBe('/usr/lib/python3/dist-packages/django');
+      } finally {
+        await Promise.all([isolated.remove(), shared.remove()]);
+      }
+    },
+  );
 });
 
 describe('locateTarget on paths (no interpreter)', () => {

@@ -75,6 +75,26 @@ describe('patchkit pick', () => {
     expect(core).toMatch(/# >>> patchkit: definitions in hazardpkg\.core >>>\n(@[^\n]*\n)*def compute\(/);
   });
 
+  it('a glob adds every match at once, as `new --target` takes it', async () => {
+    const cwd = await tempDir();
+    const run = await drive(cwd, [
+      ['Target to wrap', 'Kinds.*gen'],
+      ['❯ ✔ all 2 matching Kinds\\.\\*gen', ENTER],
+      ['Add another target \\(2 chosen\\)', ''],
+      ['❯ ✔ done', ENTER],
+      ['Sentinel', ENTER],
+      ['Patch body', ENTER],
+      ['Bundle name', 'globbed' + ENTER],
+      ['Output directory', 'out' + ENTER],
+    ]);
+    expect(run.failure, run.output).toBeNull();
+    expect(run.exit, run.output).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(cwd, 'out', 'globbed', 'patchkit.json'), 'utf8')) as {
+      targets: { qualname: string }[];
+    };
+    expect(manifest.targets.map((t) => t.qualname)).toEqual(['Kinds.gen', 'Kinds.agen']);
+  });
+
   it('Ctrl-C at any question leaves nothing behind', async () => {
     const cwd = await tempDir();
     const run = await drive(cwd, [

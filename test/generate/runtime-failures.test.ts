@@ -77,6 +77,19 @@ describe('failure isolation and the version guard', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('a method gone after an upgrade is reported as gone from its class', async () => {
+    await edit(join(site(), 'demo', 'targets.py'), (t) => t.replace('def grow(self, by):', 'def grown(self, by):'));
+    const { value, stderr } = await pyJson<Record<string, unknown>>(bundle, STATES);
+    expect(value['demo.targets:Widget.grow']).toEqual([
+      'error',
+      'grow is gone from demo.targets.Widget (package changed?)',
+    ]);
+    expect(value['demo.targets:work']).toEqual(['applied', null]);
+    expect(stderr.trim().split('\n')).toEqual([
+      '[DEMO_PATCH] demo.targets:Widget.grow not patched: grow is gone from demo.targets.Widget (package changed?)',
+    ]);
+  });
+
   it('a changed distribution version warns once; DEMO_PATCH_STRICT=1 skips instead', async () => {
     await edit(join(site(), 'demo-1.0.dist-info', 'METADATA'), (t) => t.replace('Version: 1.0', 'Version: 2.0'));
     const warned = await pyJson<Record<string, unknown>>(bundle, STATES);

@@ -179,7 +179,11 @@ describe('--target', () => {
     [`x'y:add`, /module "x'y" is not a dotted Python module name/],
     ['../demo:add', /is not a dotted Python module name/],
     ['demo/targets:add', /is not a dotted Python module name/],
-    ['demo.targets', /is not module:qualname/],
+    ['add', /--target "add" is not module:qualname/],
+    ['demo.targets', /--target "demo\.targets" names a module, not module:qualname/],
+    // Without a colon, the longest prefix that is a module is the module: demo.targets, then nothing left.
+    ['demo.targets.nosuch', /no function or method matches demo\.targets:nosuch/],
+    ['demo.targets.add.', /is not module:qualname/],
     ['async:add', /"async" is a Python keyword/],
     ['m'.repeat(10_000) + ':f', /is longer than 512 characters/],
     ['demo.targets:' + 'a'.repeat(10_000), /\(10000 characters\) may only hold identifiers.*at most 512/],
@@ -211,6 +215,25 @@ describe('--target', () => {
       };
       expect(manifest.targets.map((t) => `${t.module}:${t.qualname}`)).toEqual(targets);
     });
+
+  it('splits a dotted target without a colon at the longest module prefix (module:qualname)', async () => {
+    const dir = await expectAccepted('t', [
+      ...['--target', 'demo.targets.add'],
+      ...['--target', 'demo.targets.Widget.grow'],
+      ...['--target', 'tricky.modé.f'],
+      ...['--target', 'tricky.Ünï.*'],
+    ]);
+    const manifest = JSON.parse(await readFile(join(dir, 'patchkit.json'), 'utf8')) as {
+      targets: { module: string; qualname: string }[];
+    };
+    expect(manifest.targets.map((t) => `${t.module}:${t.qualname}`)).toEqual([
+      'demo.targets:add',
+      'demo.targets:Widget.grow',
+      'tricky.modé:f',
+      'tricky:Ünï.méth',
+      'tricky:Ünï.__call__',
+    ]);
+  });
 
   it('cuts a 15k-character signature in the # Target: comment (the manifest keeps it whole)', async () => {
     const dir = await expectAccepted('t', ['--target', 'tricky:longsig']);

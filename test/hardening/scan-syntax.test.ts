@@ -8,13 +8,22 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/scan/model.js';
+import { needsInterpreter, skipUnmet } from '../helpers/needs.js';
 import { oracleSet, scanSet } from '../helpers/oracle.js';
 import { moduleKeys, scanCli, writeTree } from './scan-helpers.js';
 
-const pyenv = (version: string) => `/root/.pyenv/versions/${version}/bin/python3`;
+const pyenv = (version: string) => `${process.env.PYENV_ROOT ?? '/root/.pyenv'}/versions/${version}/bin/python3`;
 const firstExisting = (...candidates: string[]) => candidates.find((p) => existsSync(p)) ?? null;
 const PY312 = firstExisting(process.env.PATCHKIT_TEST_PYTHON312 ?? '', pyenv('3.12.1'), '/usr/bin/python3.12');
 const PY313 = firstExisting(process.env.PATCHKIT_TEST_PYTHON313 ?? '', pyenv('3.13.0'), '/usr/bin/python3.13');
+const NO_312 = skipUnmet(
+  'PEP 695/701 as CPython 3.12 lists them',
+  needsInterpreter(PY312, 'CPython 3.12 (pyenv 3.12.1, /usr/bin/python3.12 or $PATCHKIT_TEST_PYTHON312)'),
+);
+const NO_313 = skipUnmet(
+  'PEP 696 as CPython 3.13 lists it',
+  needsInterpreter(PY313, 'CPython 3.13 (pyenv 3.13.0, /usr/bin/python3.13 or $PATCHKIT_TEST_PYTHON313)'),
+);
 
 const FILES: Record<string, string> = {
   'pep695.py': [
@@ -93,7 +102,7 @@ const scanTree = async (files: Record<string, string>, parser: string) => {
 };
 
 describe.each(['native', 'wasm'])('new syntax, --parser %s', (parser) => {
-  it.skipIf(!PY312)('PEP 695 and PEP 701 as CPython 3.12 lists them', async () => {
+  it.skipIf(NO_312)('PEP 695 and PEP 701 as CPython 3.12 lists them', async () => {
     const { root, result } = await scanTree(FILES, parser);
     const oracle = await oracleSet(PY312!, root);
     expect(oracle.size).toBeGreaterThanOrEqual(10);
@@ -101,7 +110,7 @@ describe.each(['native', 'wasm'])('new syntax, --parser %s', (parser) => {
     expect(result.modules.filter((m) => m.lowConfidence).map((m) => m.name)).toEqual([]);
   });
 
-  it.skipIf(!PY313)('PEP 696 type-parameter defaults as CPython 3.13 lists them', async () => {
+  it.skipIf(NO_313)('PEP 696 type-parameter defaults as CPython 3.13 lists them', async () => {
     const { root, result } = await scanTree(FILES_313, parser);
     const oracle = await oracleSet(PY313!, root);
     expect(oracle.size).toBeGreaterThan(3);
@@ -130,7 +139,10 @@ beforeAll(async () => {
 });
 
 it('PEP 758 as CPython 3.14 lists it, where one is installed', async (context) => {
-  if (!py314) context.skip();
+  if (!py314) {
+    console.warn('skipped: PEP 758 as CPython 3.14 lists it: no CPython 3.14 (python3.14 on PATH or pyenv 3.14.0)');
+    context.skip();
+  }
   const tree = await writeTree({ 'pep758.py': PEP758 });
   cleanups.push(tree.remove);
   const run = await scanCli(tree.root);

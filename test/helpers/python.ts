@@ -4,10 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The machine's default python3 (pyenv CPython 3.11 here). */
+/** The machine's default python3 (any CPython 3.8+; the tests make no assumption about its version). */
 export const PYTHON = process.env.PATCHKIT_TEST_PYTHON ?? 'python3';
-/** Debian's interpreter, which sees apt-installed packages (python3-django, python3-torch …). */
-export const SYSTEM_PYTHON = '/usr/bin/python3';
+/**
+ * Debian's interpreter, which sees apt-installed packages (python3-django, python3-torch …). Tests that
+ * need it skip, saying why, where it is missing (point the variable at a missing path to see them skip).
+ */
+export const SYSTEM_PYTHON = process.env.PATCHKIT_TEST_SYSTEM_PYTHON ?? '/usr/bin/python3';
 
 export const tempDir = (prefix = 'patchkit-test-') => mkdtemp(join(tmpdir(), prefix));
 

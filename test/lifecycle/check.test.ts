@@ -6,7 +6,9 @@ import { patchkit } from '../helpers/cli.js';
 import { makeVenv, tempDir, type Venv } from '../helpers/python.js';
 import { LIFECYCLE } from './env.js';
 
-const TARGETS = ['stable', 'widened', 'rewritten', 'shifted', 'relocated', 'dropped'].map((f) => `driftpkg.core:${f}`);
+const TARGETS = ['stable', 'widened', 'rewritten', 'shifted', 'relocated', 'dropped', 'Engine.stop'].map(
+  (f) => `driftpkg.core:${f}`,
+);
 
 let venv: Venv;
 let out: string;
@@ -70,15 +72,21 @@ describe('check', () => {
       shifted: 'moved',
       relocated: 'moved',
       dropped: 'missing',
+      'Engine.stop': 'missing',
     });
     expect([byKey.widened.old.signature, byKey.widened.now?.signature]).toEqual(['(a)', '(a, *, scale=1)']);
     expect(byKey.shifted.now?.line).toBeGreaterThan(byKey.shifted.old.line);
     expect(byKey.relocated.now?.module).toBe('driftpkg.other');
     expect(byKey.dropped.now).toBeNull();
-    expect(data.changed).toBe(5);
+    expect(data.changed).toBe(6);
 
     const text = await patchkit(['check', join(out, 'drift'), '--python', venv.python]);
     expect(text.stdout).toContain('    old (a)\n    new (a, *, scale=1)');
+    // A method is gone from its class (which is still there); a function from its module.
+    expect(text.stdout).toContain(
+      '  missing   driftpkg.core:Engine.stop\n    stop is gone from class driftpkg.core:Engine\n',
+    );
+    expect(text.stdout).toContain('  missing   driftpkg.core:dropped\n    dropped is gone from driftpkg.core');
   });
 
   it('--source scans a source tree instead of the installed package', async () => {

@@ -4,19 +4,14 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patchkit } from '../helpers/cli.js';
-import { tempDir } from '../helpers/python.js';
+import { needsEnsurepip, skipUnmet } from '../helpers/needs.js';
+import { PYTHON, tempDir } from '../helpers/python.js';
 import { makeLab, snapshot, type Lab } from './env.js';
+
+const NO_PIP = skipUnmet('build: a wheel that pip installs', needsEnsurepip(PYTHON));
 
 let lab: Lab;
 let dist: string;
-beforeAll(async () => {
-  lab = await makeLab({ withPip: true }); // `python -m venv` bundles pip offline (ensurepip)
-  dist = await tempDir('patchkit-wheel-');
-});
-afterAll(async () => {
-  await lab?.remove();
-  if (dist) await rm(dist, { recursive: true, force: true });
-});
 
 /** Python's own zipfile and hashlib check the archive and every RECORD digest. */
 const INSPECT = String.raw`
@@ -38,7 +33,16 @@ print(json.dumps({"names": names, "recorded": sorted(r[0] for r in rows), "bad":
                   "times": sorted(set(i.date_time for i in z.infolist()))}))
 `;
 
-describe('build', () => {
+describe.skipIf(NO_PIP)('build', () => {
+  beforeAll(async () => {
+    lab = await makeLab({ withPip: true }); // `python -m venv` bundles pip offline (ensurepip)
+    dist = await tempDir('patchkit-wheel-');
+  });
+  afterAll(async () => {
+    await lab?.remove();
+    if (dist) await rm(dist, { recursive: true, force: true });
+  });
+
   it('builds the same bytes twice, in any time zone, with a RECORD that matches', async () => {
     const a = await patchkit(['build', lab.bundleDir, '--out', join(dist, 'a'), '--json']);
     const b = await patchkit(['build', lab.bundleDir, '--out', join(dist, 'b'), '--json'], {

@@ -1,6 +1,7 @@
 /**
  * `patchkit scan --json` against CPython's own ast (test/oracle/ast_oracle.py) on real code:
- * the machine's whole stdlib and Debian's python3-django and python3-torch. The (module, qualname,
+ * the machine's stdlib, CPython's own test suite (Lib/test, where the interpreter ships it) and
+ * Debian's python3-django and python3-torch (where apt installed them). The (module, qualname,
  * line, async) sets must be identical, except for the two documented CPython-vs-grammar cases:
  *   1. files CPython refuses to parse (Python 2 syntax, deliberate syntax-error fixtures): the oracle
  *      skips them, tree-sitter (a superset grammar) still lists their definitions;
@@ -8,11 +9,11 @@
  *      the scan itself marks lowConfidence (tree-sitter-python #256 in test_compile.py).
  */
 import { cp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { cpythonRejects, key, oracleSet, scanJson, scanSet } from '../helpers/oracle.js';
+import { needsCpythonTestSuite, needsDebianPackage, skipUnmet } from '../helpers/needs.js';
 import { PYTHON, SYSTEM_PYTHON, tempDir } from '../helpers/python.js';
 
 const moduleOf = (k: string) => (JSON.parse(k) as [string])[0];
@@ -42,15 +43,43 @@ const compare = async (python: string, dir: string) => {
   return { oracle, ours, extra, missing, unexplainedExtra, unexplainedMissing, result };
 };
 
+const stdlibDir = async () =>
+  (await execa(PYTHON, ['-S', '-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'])).stdout.trim();
+
+const NO_TEST_SUITE = skipUnmet(
+  "CPython's test suite (Lib/test) as the oracle lists it",
+  needsCpythonTestSuite(PYTHON),
+);
+
 describe('scan matches CPython ast', () => {
-  it('on the whole stdlib of the machine python3', async () => {
-    const { stdout } = await execa(PYTHON, ['-S', '-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])']);
+  it('on the stdlib of the machine python3, its test suite aside', async () => {
+    const stdlib = await stdlibDir();
     const dir = join(await tempDir(), 'stdlib');
-    // The pyenv stdlib dir also holds site-packages; the stdlib proper is everything else.
-    await cp(stdout.trim(), dir, { recursive: true, filter: (src) => !/[\\/](site-packages|__pycache__)$/.test(src) });
+    // The pyenv stdlib dir also holds site-packages; the test suite has a test of its own below.
+    await cp(stdlib, dir, {
+      recursive: true,
+      filter: (src) => !/[\\/](site-packages|__pycache__)$/.test(src) && src !== join(stdlib, 'test'),
+    });
     try {
       const r = await compare(PYTHON, dir);
-      expect(r.oracle.size).toBeGreaterThan(50_000);
+      expect(r.oracle.size).toBeGreaterThan(15_000);
+      expect(r.unexplainedExtra).toEqual([]);
+      expect(r.unexplainedMissing).toEqual([]);
+      expect(r.missing.length).toBeLessThanOrEqual(5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(NO_TEST_SUITE)("on CPython's own test suite (Lib/test), the hardest code there is", async () => {
+    const dir = join(await tempDir(), 'suite');
+    await cp(join(await stdlibDir(), 'test'), join(dir, 'test'), {
+      recursive: true,
+      filter: (src) => !/[\\/]__pycache__$/.test(src),
+    });
+    try {
+      const r = await compare(PYTHON, dir);
+      expect(r.oracle.size).toBeGreaterThan(25_000);
       expect(r.unexplainedExtra).toEqual([]);
       expect(r.unexplainedMissing).toEqual([]);
       // Documented case 2 stays small: one method of test_compile.TestSourcePositions on 3.11.
@@ -60,14 +89,20 @@ describe('scan matches CPython ast', () => {
     }
   });
 
-  for (const pkg of ['django', 'torch']) {
+  for (const [pkg, apt] of [
+    ['django', 'python3-django'],
+    ['torch', 'python3-torch'],
+  ]) {
     const dir = `/usr/lib/python3/dist-packages/${pkg}`;
-    it.skipIf(!existsSync(dir))(`on Debian's python3-${pkg}`, async () => {
-      const r = await compare(SYSTEM_PYTHON, dir);
-      expect(r.oracle.size).toBeGreaterThan(1000);
-      expect(r.unexplainedExtra).toEqual([]);
-      expect(r.unexplainedMissing).toEqual([]);
-    });
+    it.skipIf(skipUnmet(`scan matches CPython ast on ${apt}`, needsDebianPackage(pkg, apt)))(
+      `on Debian's ${apt}`,
+      async () => {
+        const r = await compare(SYSTEM_PYTHON, dir);
+        expect(r.oracle.size).toBeGreaterThan(1000);
+        expect(r.unexplainedExtra).toEqual([]);
+        expect(r.unexplainedMissing).toEqual([]);
+      },
+    );
   }
 
   it('reports the #256 grammar case as low confidence with recovered classes', async () => {
