@@ -96,6 +96,8 @@ def _after_fork_in_child():
         spec = getattr(sys.modules.get(name), "__spec__", None)
         if spec is not None and getattr(spec, "_initializing", False):
             spec._initializing = False
+        # Nor wait for that thread to finish delivering the end of the import to the bundles.
+        getattr(spec, "__dict__", {}).pop(_DELIVERING, None)
     _hooking.clear()
 
 
