@@ -159,6 +159,32 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
       return { name: c.name, indent: upstreamIndent.get(qualname) ?? c.indent };
     });
 
+  // `__all__ = [n for n in globals() ...]` at import: names added or removed later are not in it.
+  const namespaceRead = after.importTime.find(
+    (u) =>
+      u.called &&
+      ['globals', 'vars', 'dir', 'locals'].includes(u.name) &&
+      !after.defs.some((d) => d.qualname === u.name),
+  );
+  // Class statements run their metaclass and their bases' __init_subclass__/__set_name__ at import.
+  const metaclasses = new Set(
+    after.defs.flatMap((d) =>
+      d.kind === 'class' ? [...d.header.matchAll(/\bmetaclass\s*=\s*([A-Za-z_][A-Za-z0-9_.]*)/g)].map((m) => m[1]) : [],
+    ),
+  );
+  const CREATION_HOOKS = new Set(['__init_subclass__', '__set_name__', '__mro_entries__']);
+  const classCreation = (d: DefUnit): string | null => {
+    const top = d.classes[0].name;
+    const method = d.qualname.split('.').pop() ?? '';
+    if (metaclasses.has(top))
+      return `${top} is the metaclass of classes the module creates at import: ${d.qualname} may have run then`;
+    const subclassed = after.defs.some(
+      (o) => o.kind === 'class' && o.qualname !== top && new RegExp(`[(,\\s]${top}\\b`).test(o.header),
+    );
+    if (CREATION_HOOKS.has(method) && subclassed)
+      return `${d.qualname} runs when the module's subclasses of ${top} are created, at import`;
+    return null;
+  };
   const importTimeUse = (name: string, own: Range, calledOnly: boolean, deferred: Range[] = []) =>
     after.importTime.find(
       (u) =>
@@ -178,6 +204,13 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
       const use = d.classes.length === 0 ? importTimeUse(d.qualname, range, false) : undefined;
       if (use) {
         toOverlay(`new ${d.qualname} is used at import time (line ${use.line})`, found);
+        continue;
+      }
+      if (d.classes.length === 0 && namespaceRead) {
+        toOverlay(
+          `new ${d.qualname} would be missing from what line ${namespaceRead.line} reads of the module's namespace (${namespaceRead.name}())`,
+          found,
+        );
         continue;
       }
       definitions.push(definition('add', module, d, null, upstreamClasses(d), found, after));
@@ -209,6 +242,11 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
       toOverlay(`${d.qualname} is called at import time (line ${call.line}): that call would run the old body`, found);
       continue;
     }
+    const creator = d.classes.length > 0 ? classCreation(d) : null;
+    if (creator) {
+      toOverlay(creator, found);
+      continue;
+    }
     definitions.push(definition('replace', module, d, old, upstreamClasses(d), found, after));
   }
   for (const old of oldEffective) {
@@ -221,6 +259,13 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
       const binder = after.statements.find((s) => s.scope === '' && s.binds?.includes(old.qualname));
       if (binder) {
         toOverlay(`removed ${old.qualname} is bound again by line ${binder.start}`, found);
+        continue;
+      }
+      if (namespaceRead) {
+        toOverlay(
+          `removed ${old.qualname} would stay in what line ${namespaceRead.line} reads of the module's namespace (${namespaceRead.name}())`,
+          found,
+        );
         continue;
       }
       if (starImport) {
@@ -273,7 +318,10 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
     for (const s of added)
       if (s.binds === null)
         toOverlay(`line ${s.start}: ${s.notSimple} (${firstLine(s.text)})`, touching(null, [s.start, s.end]));
+    const oldNames = new Set(olds.flatMap((s) => s.binds ?? []));
     const useOf = (s: StatementUnit) => {
+      const fresh = (s.binds ?? []).find((n) => !oldNames.has(n));
+      if (namespaceRead && fresh !== undefined) return { name: fresh, line: namespaceRead.line, called: true };
       const others: Range[] = [...candidates].filter((c) => c !== s).map((c) => [c.start, c.end]);
       return (s.binds ?? [])
         .filter((_, i) => !(s.origins && oldOrigins.has(s.origins[i])))

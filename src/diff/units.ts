@@ -223,7 +223,10 @@ const simpleBinding = (
     const left = node.childForFieldName('left');
     return left ? { binds: [left.text.split('[')[0]], origins: null, notSimple: null } : no('runs code at import');
   }
-  return no(`${node.type.replace(/_statement$/, '').replace(/_/g, ' ')} block run at import`);
+  if (node.type === 'pass_statement') return { binds: [], origins: null, notSimple: null };
+  const kind = node.type.replace(/_statement$/, '').replace(/_/g, ' ');
+  const compound = ['if', 'for', 'while', 'try', 'with', 'match'].includes(kind);
+  return no(compound ? `${kind} block run at import` : `a ${kind === 'delete' ? 'del' : kind} statement run at import`);
 };
 
 /** Identifiers outside function and lambda bodies: what runs when the module is imported. */

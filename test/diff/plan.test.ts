@@ -187,7 +187,28 @@ describe.skipIf(!debian3112)("CPython 3.11.3-3.11.7 fixes against Debian's pytho
   });
 });
 
+describe.skipIf(!debian3112)("enum's metaclass methods (Debian 3.11.2 to 3.11.7)", () => {
+  it('a changed method of a metaclass the module uses takes an overlay: it ran when the enums were created', async () => {
+    const result = await plan(await fixture('cpython-3.11.2-3.11.7-enum.diff'), DEBIAN);
+    const overlay = result.modules[0].changes.find((c) => c.mechanism === 'overlay');
+    expect(overlay?.mechanism === 'overlay' && overlay.reason.split('; ').slice(0, 2)).toEqual([
+      'EnumType is the metaclass of classes the module creates at import: EnumType.__new__ may have run then',
+      'EnumType is the metaclass of classes the module creates at import: EnumType._create_ may have run then',
+    ]);
+    expect(result.hunks.filter((h) => h.mechanisms.includes('overlay'))).toHaveLength(14);
+  });
+});
+
 describe.skipIf(!pyenv3117)('CPython 3.12 changes against pyenv 3.11.7', () => {
+  it('types: a new function would be missing from __all__, which globals() builds at import', async () => {
+    const result = await plan(await fixture('cpython-3.11.7-3.12.1-types.diff'), PYENV311);
+    const [change] = result.modules[0].changes;
+    expect(change.mechanism === 'overlay' && change.reason.split('; ')[0]).toBe(
+      "new get_original_bases would be missing from what line 333 reads of the module's namespace (globals())",
+    );
+    expect(result.hunks.map((h) => h.mechanisms)).toEqual([['overlay'], ['overlay']]);
+  });
+
   it('secrets: a removed import is deleted by the module code, token_hex replaced', async () => {
     const diff = await fixture('cpython-3.11.7-3.12.1-secrets.diff');
     const result = await plan(diff, PYENV311);
