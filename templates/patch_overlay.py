@@ -53,6 +53,12 @@ def modules():
     return tuple(sorted(_OVERLAYS))
 
 
+def already_imported():
+    """Overlaid modules already in sys.modules: imported before the loader got control (at start-up,
+    by an earlier .pth), they executed unpatched and cannot take their overlay in this process."""
+    return tuple(name for name in sorted(_OVERLAYS) if name in sys.modules)
+
+
 def _read_source(loader, name, origin):
     source = None
     get_source = getattr(loader, "get_source", None)

@@ -76,7 +76,7 @@ describe.each(pythons)('source overlay on %s', (python) => {
         extendEnv: false,
       });
       expect(run.exitCode, run.stderr).toBe(0);
-      expect(run.stderr).toMatch(/Ran 7 tests/);
+      expect(run.stderr).toMatch(/Ran 8 tests/);
       expect(run.stdout).toBe('');
     } finally {
       await venv.remove();
