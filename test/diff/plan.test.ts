@@ -409,3 +409,54 @@ describe.skipIf(!wrapt)("wrapt commits (git format-patch) against Debian's pytho
     await expectVerbatim(result, (module) => (module === 'urllib.parse' ? stdlib : mail));
   });
 });
+
+describe('matching diff paths to installed modules', () => {
+  it('takes the copy Python imports, warns on a suspicious suffix match, names an unmatched file', async () => {
+    const { makeVenv } = await import('../helpers/python.js');
+    const { mkdir } = await import('node:fs/promises');
+    const venv = await makeVenv({ python: existsSync(PYENV311) ? PYENV311 : undefined });
+    const early = await tempDir('patchkit-shadow-');
+    try {
+      for (const root of [venv.sitePackages, early]) {
+        await mkdir(join(root, 'shadowed'), { recursive: true });
+        await writeFile(join(root, 'shadowed', '__init__.py'), '');
+        await writeFile(join(root, 'shadowed', 'core.py'), 'def f():\n    return 1\n');
+      }
+      await writeFile(join(venv.sitePackages, 'helpers.py'), 'def g():\n    return 1\n');
+      const change = (path: string, name: string) =>
+        `--- a/${path}\n+++ b/${path}\n@@ -1,2 +1,2 @@\n def ${name}():\n-    return 1\n+    return 2\n`;
+      const env = { ...process.env, PYTHONPATH: early };
+      const shadow = await planFromDiff({
+        diff: change('src/shadowed/core.py', 'f'),
+        python: venv.python,
+        cwd: early,
+        env,
+      });
+      expect(shadow.modules.map((m) => [m.module, m.path])).toEqual([
+        ['shadowed.core', join(early, 'shadowed', 'core.py')],
+      ]);
+      expect(shadow.warnings).toEqual([]);
+      const suspicious = await planFromDiff({
+        diff: change('otherpkg/helpers.py', 'g'),
+        python: venv.python,
+        cwd: early,
+      });
+      expect(suspicious.modules.map((m) => m.module)).toEqual(['helpers']);
+      expect(suspicious.warnings).toEqual([
+        `a/otherpkg/helpers.py: matched helpers (${join(venv.sitePackages, 'helpers.py')}) by its last 1 path part(s); otherpkg/ is not part of an installed package name — pass --strip if that is wrong`,
+      ]);
+      const missing = await planFromDiff({
+        diff: change('nowhere/gone.py', 'g'),
+        python: venv.python,
+        cwd: early,
+      }).catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(ValidationError);
+      expect((missing as Error).message).toBe(
+        'a/nowhere/gone.py: no installed module of this interpreter has this path (or any suffix of it)',
+      );
+    } finally {
+      await venv.remove();
+      await rm(early, { recursive: true, force: true });
+    }
+  });
+});
