@@ -486,7 +486,7 @@ const aliasesOf = (units: Units, unit: DefUnit): string[] => {
 const rebound = (after: Units, changes: DefinitionChange[]): string[] => {
   const classes = [...new Set(changes.filter((c) => c.classes.length > 0).map((c) => c.classes[0].name))];
   return classes
-    .filter((name) => after.moduleImports.includes(name))
+    .filter((name) => after.runtimeImports.includes(name))
     .map(
       (name) =>
         `${name} is also bound by an import in the module (a compiled implementation, as _collections.OrderedDict is for collections): changes to its Python methods reach what the module exports only where that import fails`,

@@ -68,6 +68,8 @@ export interface Units {
    * if its compilation unit declares the same names imported.
    */
   moduleImports: string[];
+  /** The same, without `if TYPE_CHECKING:` blocks: the names an import really binds when the module runs. */
+  runtimeImports: string[];
   /** The parse found syntax errors (lines), so the cut may be wrong. */
   errorLines: number[];
 }
@@ -285,7 +287,14 @@ const isMainGuard = (node: SyntaxNode): boolean => {
 export const readUnits = (parser: PythonParser, source: string): Units => {
   const lines = source.split('\n');
   const textOf = (start: number, end: number) => lines.slice(start - 1, end).join('\n') + '\n';
-  const units: Units = { defs: [], statements: [], importTime: [], moduleImports: [], errorLines: [] };
+  const units: Units = {
+    defs: [],
+    statements: [],
+    importTime: [],
+    moduleImports: [],
+    runtimeImports: [],
+    errorLines: [],
+  };
   const seen = new Map<string, number>();
   parser.withTree(source, (root) => {
     if (root.hasError) {
@@ -304,16 +313,24 @@ export const readUnits = (parser: PythonParser, source: string): Units => {
     for (const node of children(root))
       if (!isMainGuard(node)) collectImportTime(node, units.importTime, false, lazyAnnotations);
     const imported = new Set<string>();
-    const collectImports = (node: SyntaxNode) => {
+    const atRuntime = new Set<string>();
+    const collectImports = (node: SyntaxNode, typing: boolean) => {
       if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return;
       if (node.type === 'import_statement' || node.type === 'import_from_statement') {
-        for (const name of simpleBinding(node).binds ?? []) imported.add(name);
+        for (const name of simpleBinding(node).binds ?? []) {
+          imported.add(name);
+          if (!typing) atRuntime.add(name);
+        }
         return;
       }
-      for (const child of children(node)) collectImports(child);
+      const guard =
+        node.type === 'if_statement' &&
+        /^(typing\.)?TYPE_CHECKING$/.test(node.childForFieldName('condition')?.text.trim() ?? '');
+      for (const child of children(node)) collectImports(child, typing || (guard && child.type === 'block'));
     };
-    collectImports(root);
+    collectImports(root, false);
     units.moduleImports = [...imported].sort();
+    units.runtimeImports = [...atRuntime].sort();
     const visit = (block: SyntaxNode, classes: ClassHeader[], scope: string) => {
       for (const node of children(block)) {
         if (node.type === 'comment') continue;
