@@ -2,17 +2,21 @@
  * One module's before and after, compared definition by definition, and every change given the
  * least invasive mechanism that reproduces it exactly:
  *
- * - a function or method whose text changed, decorators the same → `replace`;
+ * - a function or method whose text changed, decorators the same → `replace` (a plain function
+ *   defined twice in one scope counts as its last definition, the one the scope keeps);
  * - a definition only in the patched file → `add`; only in the installed one → `remove`;
  * - a module-level import or assignment to names, new or changed → `module-code`, run in the
- *   module's namespace after it executed;
+ *   module's namespace after it executed; a removed one whose names nothing binds again → the
+ *   module code deletes them (`unbinds`);
  * - everything that has to be in place while the module executes → `overlay`: class-body
  *   statements (fields, `__slots__`, attributes), decorators and class headers (bases, keywords),
- *   module-level code other than imports and assignments (calls, if/try blocks, docstrings), a
- *   removed module-level statement whose names nothing binds again, and any change whose name is
- *   used by code that runs at import (a new constant read by a class body or a default value, a
- *   replaced function called at module level, a new function used as a decorator): done after the
- *   import, that code would already have seen the old value.
+ *   module-level code other than imports and assignments (calls, if/try blocks, del, docstrings),
+ *   and any change that code running at import would have seen: a name it reads (a new constant
+ *   read by a class body or a default value, a new function used as a decorator), a function it
+ *   calls, a method of a metaclass the module's classes use or an `__init_subclass__` of a class it
+ *   subclasses, a name added or removed where the module reads its own namespace (`globals()`),
+ *   a removed definition a star import may bind again.
+ * - `if __name__ == "__main__":` blocks never run on import: changes there need nothing.
  *
  * A hunk that carries an overlay change is applied to the source, so every other change it touches
  * comes with it, and then all of those changes' other hunks too (the closure): each change is
