@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import type { DiffPlan } from '../../src/diff/plan.js';
 import { planFromDiff } from '../../src/diff/plan.js';
+import { planSummary } from '../../src/diff/summary.js';
 import { tempDir } from '../helpers/python.js';
 
 const REAL = fileURLToPath(new URL('../fixtures/diff/real/', import.meta.url));
@@ -407,6 +408,17 @@ describe.skipIf(!wrapt)("wrapt commits (git format-patch) against Debian's pytho
       [5, 'urllib.parse', ['replace']],
     ]);
     await expectVerbatim(result, (module) => (module === 'urllib.parse' ? stdlib : mail));
+    expect(planSummary(result).split('\n').slice(0, 8)).toEqual([
+      `wrapt.wrappers  ${join(WRAPT, 'wrappers.py')}`,
+      '  replace     _FunctionWrapperBase.__call__ (method)  [hunk 0]',
+      '  replace     BoundFunctionWrapper.__call__ (method)  [hunk 1]',
+      `urllib.parse  ${join(DEBIAN_STDLIB, 'urllib', 'parse.py')}`,
+      '  module-code module code (binds uses_relative, uses_netloc, uses_params, uses_query)  [hunks 2, 3]',
+      '  remove      _check_bracketed_netloc (function)  [hunk 4]',
+      '  replace     urlsplit (function)  [hunk 5]',
+      '',
+    ]);
+    expect(planSummary(result)).toContain('6 hunks in 2 modules: replace 3, module-code 2, remove 1\n');
   });
 });
 
