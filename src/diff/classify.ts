@@ -486,14 +486,17 @@ const aliasesOf = (units: Units, unit: DefUnit): string[] => {
     });
 };
 
-/** Methods changed in a class the module binds again later (`from _collections import OrderedDict`). */
+/** Methods changed in a class the module binds again later (`from _collections import OrderedDict` after it). */
 const rebound = (after: Units, changes: DefinitionChange[]): string[] => {
   const classes = [...new Set(changes.filter((c) => c.classes.length > 0).map((c) => c.classes[0].name))];
   return classes
-    .filter((name) => after.runtimeImports.includes(name))
+    .filter((name) => {
+      const line = after.defs.find((d) => d.qualname === name && d.kind === 'class')?.start ?? 0;
+      return after.runtimeImports.some((i) => i.name === name && i.line > line);
+    })
     .map(
       (name) =>
-        `${name} is also bound by an import in the module (a compiled implementation, as _collections.OrderedDict is for collections): changes to its Python methods reach what the module exports only where that import fails`,
+        `${name} is bound again by an import after its class statement (a compiled implementation, as _collections.OrderedDict is for collections): changes to its Python methods reach what the module exports only where that import fails`,
     );
 };
 

@@ -68,8 +68,8 @@ export interface Units {
    * if its compilation unit declares the same names imported.
    */
   moduleImports: string[];
-  /** The same, without `if TYPE_CHECKING:` blocks: the names an import really binds when the module runs. */
-  runtimeImports: string[];
+  /** Imports that really run (not in `if TYPE_CHECKING:` blocks): each name bound, and the line. */
+  runtimeImports: { name: string; line: number }[];
   /** The parse found syntax errors (lines), so the cut may be wrong. */
   errorLines: number[];
 }
@@ -313,13 +313,13 @@ export const readUnits = (parser: PythonParser, source: string): Units => {
     for (const node of children(root))
       if (!isMainGuard(node)) collectImportTime(node, units.importTime, false, lazyAnnotations);
     const imported = new Set<string>();
-    const atRuntime = new Set<string>();
+    const atRuntime: { name: string; line: number }[] = [];
     const collectImports = (node: SyntaxNode, typing: boolean) => {
       if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return;
       if (node.type === 'import_statement' || node.type === 'import_from_statement') {
         for (const name of simpleBinding(node).binds ?? []) {
           imported.add(name);
-          if (!typing) atRuntime.add(name);
+          if (!typing) atRuntime.push({ name, line: node.startPosition.row + 1 });
         }
         return;
       }
@@ -330,7 +330,7 @@ export const readUnits = (parser: PythonParser, source: string): Units => {
     };
     collectImports(root, false);
     units.moduleImports = [...imported].sort();
-    units.runtimeImports = [...atRuntime].sort();
+    units.runtimeImports = atRuntime;
     const visit = (block: SyntaxNode, classes: ClassHeader[], scope: string) => {
       for (const node of children(block)) {
         if (node.type === 'comment') continue;
