@@ -492,12 +492,19 @@ const rebound = (after: Units, changes: DefinitionChange[]): string[] => {
   return classes
     .filter((name) => {
       const line = after.defs.find((d) => d.qualname === name && d.kind === 'class')?.start ?? 0;
-      return after.runtimeImports.some((i) => i.name === name && i.line > line);
+      return after.runtimeImports.some((i) => (i.name === name || i.name === '*') && i.line > line);
     })
     .map(
       (name) =>
         `${name} is bound again by an import after its class statement (a compiled implementation, as _collections.OrderedDict is for collections): changes to its Python methods reach what the module exports only where that import fails`,
     );
+};
+
+/** Private names in a class body are mangled: `__run` in `DocTestRunner` is stored as `_DocTestRunner__run`. */
+const storedName = (unit: DefUnit): string => {
+  const name = unit.qualname.split('.').pop() ?? '';
+  const owner = unit.classes[unit.classes.length - 1]?.name.replace(/^_+/, '');
+  return owner && name.startsWith('__') && !name.endsWith('__') ? `_${owner}${name}` : name;
 };
 
 const definition = (
@@ -524,5 +531,6 @@ const definition = (
     hunks: [...hunks].sort((a, b) => a - b),
     occurrence: unit.occurrence,
     aliases: aliasesOf(units, unit),
+    attribute: storedName(unit),
   };
 };

@@ -68,7 +68,7 @@ export interface Units {
    * if its compilation unit declares the same names imported.
    */
   moduleImports: string[];
-  /** Imports that really run (not in `if TYPE_CHECKING:` blocks): each name bound, and the line. */
+  /** Imports that really run (not in `if TYPE_CHECKING:` blocks): each name bound (`*` for a star import), and the line. */
   runtimeImports: { name: string; line: number }[];
   /** The parse found syntax errors (lines), so the cut may be wrong. */
   errorLines: number[];
@@ -317,6 +317,8 @@ export const readUnits = (parser: PythonParser, source: string): Units => {
     const collectImports = (node: SyntaxNode, typing: boolean) => {
       if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return;
       if (node.type === 'import_statement' || node.type === 'import_from_statement') {
+        const star = children(node).some((c) => c.type === 'wildcard_import');
+        if (star && !typing) atRuntime.push({ name: '*', line: node.startPosition.row + 1 });
         for (const name of simpleBinding(node).binds ?? []) {
           imported.add(name);
           if (!typing) atRuntime.push({ name, line: node.startPosition.row + 1 });

@@ -55,6 +55,7 @@ const CASES: [string, string, boolean][] = [
   ['cpython-3.11.2-3.11.7-collections.diff', DEBIAN, debian],
   ['cpython-3.11.2-3.11.7-pdb.diff', DEBIAN, debian],
   ['cpython-3.11.2-3.11.7-enum.diff', DEBIAN, debian],
+  ['cpython-3.11.2-3.11.7-doctest.diff', DEBIAN, debian],
   ['wrapt-c5173c9-post-import-hook-threading.patch', DEBIAN, wrapt],
   ['wrapt-4e09f7a-self-keyword.patch', DEBIAN, wrapt],
   ['cpython-3.11.7-3.12.1-secrets.diff', PYENV311, pyenv],

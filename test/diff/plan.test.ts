@@ -188,6 +188,18 @@ describe.skipIf(!debian3112)("CPython 3.11.3-3.11.7 fixes against Debian's pytho
   });
 });
 
+describe.skipIf(!debian3112)('doctest: a private method', () => {
+  it('is planned under its qualname and stored under its mangled attribute name', async () => {
+    const result = await plan(await fixture('cpython-3.11.2-3.11.7-doctest.diff'), DEBIAN);
+    const changes = result.modules[0].changes.map((c) => c.mechanism === 'replace' && [c.qualname, c.attribute]);
+    expect(changes).toEqual([
+      ['DocTest.__lt__', '__lt__'],
+      ['DocTestFinder._find_lineno', '_find_lineno'],
+      ['DocTestRunner.__run', '_DocTestRunner__run'],
+    ]);
+  });
+});
+
 describe.skipIf(!debian3112)("enum's metaclass methods (Debian 3.11.2 to 3.11.7)", () => {
   it('a changed method of a metaclass the module uses takes an overlay: it ran when the enums were created', async () => {
     const result = await plan(await fixture('cpython-3.11.2-3.11.7-enum.diff'), DEBIAN);

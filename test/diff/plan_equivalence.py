@@ -26,6 +26,9 @@ def load(name, path, text):
     module = types.ModuleType(name)
     module.__file__ = path
     module.__package__ = parent
+    if path.endswith("__init__.py"):
+        module.__path__ = [path[: -len("/__init__.py")]]
+        module.__package__ = name
     saved = sys.modules.get(name)
     sys.modules[name] = module  # dataclasses and typing look the module up while its classes are made
     try:
@@ -160,14 +163,14 @@ def main():
         for part in parts[:-1]:
             owner = getattr(owner, part)
         if mechanism == "remove":
-            delattr(owner, parts[-1])
+            delattr(owner, change["attribute"])
             continue
         # Names the module imports, declared in a block that never runs: the compiler then emits the
         # same attribute loads as in the whole patched file (3.11+ treats imported names specially).
         prelude = "if 0:\n    import %s\n" % ", ".join(imported) if imported else ""
         header = "".join("%sclass %s:\n" % (c["indent"], c["name"]) for c in change["classes"])
         source = change["source"]
-        live = in_place_target(owner, parts[-1], source) if mechanism == "replace" else None
+        live = in_place_target(owner, change["attribute"], source) if mechanism == "replace" else None
         if live is not None:
             # In place, as a bundle does for a function held elsewhere (aliases, a metaclass, a
             # registry): the definition without its decorators gives the code and the defaults.
@@ -181,7 +184,7 @@ def main():
         made = scratch
         for context in change["classes"]:
             made = vars(made[context["name"]]) if isinstance(made, dict) else vars(vars(made)[context["name"]])
-        value = made[parts[-1]]
+        value = made[change["attribute"]]
         if live is not None:
             value = getattr(value, "__func__", value)  # __new__ is a staticmethod, __init_subclass__ a classmethod
         if live is not None and len(live.__code__.co_freevars) == len(value.__code__.co_freevars):
@@ -189,7 +192,7 @@ def main():
                 setattr(live, attribute, getattr(value, attribute))
             continue
         try:
-            setattr(owner, parts[-1], value)
+            setattr(owner, change["attribute"], value)
         except TypeError as error:  # a class the module replaced by a compiled one
             unsimulated.append("%s: %s: %s" % (change["qualname"], type(error).__name__, error))
             continue
