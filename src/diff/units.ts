@@ -228,7 +228,10 @@ const simpleBinding = (
   if (node.type === 'pass_statement') return { binds: [], origins: null, notSimple: null };
   const kind = node.type.replace(/_statement$/, '').replace(/_/g, ' ');
   const compound = ['if', 'for', 'while', 'try', 'with', 'match'].includes(kind);
-  return no(compound ? `${kind} block run at import` : `a ${kind === 'delete' ? 'del' : kind} statement run at import`);
+  const word = kind === 'delete' ? 'del' : kind;
+  return no(
+    compound ? `${kind} block run at import` : `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word} statement run at import`,
+  );
 };
 
 /** Identifiers outside function and lambda bodies: what runs when the module is imported. */
