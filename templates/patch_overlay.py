@@ -53,6 +53,12 @@ def modules():
     return tuple(sorted(_OVERLAYS))
 
 
+def already_imported():
+    """Overlaid modules already in sys.modules: imported before the loader got control (at start-up,
+    by an earlier .pth), they executed unpatched and cannot take their overlay in this process."""
+    return tuple(name for name in sorted(_OVERLAYS) if name in sys.modules)
+
+
 def _read_source(loader, name, origin):
     source = None
     get_source = getattr(loader, "get_source", None)
@@ -109,7 +115,8 @@ def _sha256():
 def _cache_path(name, origin, source, hunks):
     directory = os.environ.get(_PREFIX + "_PATCH_CACHE")
     if directory is None:
-        directory = os.path.join(os.path.expanduser("~"), ".cache", "patchkit-overlay")
+        home = os.path.expanduser("~")
+        directory = "" if home.startswith("~") else os.path.join(home, ".cache", "patchkit-overlay")
     sha256 = _sha256()
     if not directory or sha256 is None:
         return None
@@ -147,7 +154,9 @@ def _store(path, code):
     temp = "%s.%d.tmp" % (path, os.getpid())
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
-        with open(temp, "wb") as f:
+        # Owner-only whatever the umask: _load refuses a file others could have written.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
             f.write(marshal.dumps(code))
         os.replace(temp, path)
     except OSError:

@@ -2,17 +2,21 @@
  * One module's before and after, compared definition by definition, and every change given the
  * least invasive mechanism that reproduces it exactly:
  *
- * - a function or method whose text changed, decorators the same → `replace`;
+ * - a function or method whose text changed, decorators the same → `replace` (a plain function
+ *   defined twice in one scope counts as its last definition, the one the scope keeps);
  * - a definition only in the patched file → `add`; only in the installed one → `remove`;
  * - a module-level import or assignment to names, new or changed → `module-code`, run in the
- *   module's namespace after it executed;
+ *   module's namespace after it executed; a removed one whose names nothing binds again → the
+ *   module code deletes them (`unbinds`);
  * - everything that has to be in place while the module executes → `overlay`: class-body
  *   statements (fields, `__slots__`, attributes), decorators and class headers (bases, keywords),
- *   module-level code other than imports and assignments (calls, if/try blocks, docstrings), a
- *   removed module-level statement whose names nothing binds again, and any change whose name is
- *   used by code that runs at import (a new constant read by a class body or a default value, a
- *   replaced function called at module level, a new function used as a decorator): done after the
- *   import, that code would already have seen the old value.
+ *   module-level code other than imports and assignments (calls, if/try blocks, del, docstrings),
+ *   and any change that code running at import would have seen: a name it reads (a new constant
+ *   read by a class body or a default value, a new function used as a decorator), a function it
+ *   calls, a method of a metaclass the module's classes use or an `__init_subclass__` of a class it
+ *   subclasses, a name added or removed where the module reads its own namespace (`globals()`),
+ *   a removed definition a star import may bind again.
+ * - `if __name__ == "__main__":` blocks never run on import: changes there need nothing.
  *
  * A hunk that carries an overlay change is applied to the source, so every other change it touches
  * comes with it, and then all of those changes' other hunks too (the closure): each change is
@@ -159,6 +163,32 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
       return { name: c.name, indent: upstreamIndent.get(qualname) ?? c.indent };
     });
 
+  // `__all__ = [n for n in globals() ...]` at import: names added or removed later are not in it.
+  const namespaceRead = after.importTime.find(
+    (u) =>
+      u.called &&
+      ['globals', 'vars', 'dir', 'locals'].includes(u.name) &&
+      !after.defs.some((d) => d.qualname === u.name),
+  );
+  // Class statements run their metaclass and their bases' __init_subclass__/__set_name__ at import.
+  const metaclasses = new Set(
+    after.defs.flatMap((d) =>
+      d.kind === 'class' ? [...d.header.matchAll(/\bmetaclass\s*=\s*([A-Za-z_][A-Za-z0-9_.]*)/g)].map((m) => m[1]) : [],
+    ),
+  );
+  const CREATION_HOOKS = new Set(['__init_subclass__', '__set_name__', '__mro_entries__']);
+  const classCreation = (d: DefUnit): string | null => {
+    const top = d.classes[0].name;
+    const method = d.qualname.split('.').pop() ?? '';
+    if (metaclasses.has(top))
+      return `${top} is the metaclass of classes the module creates at import: ${d.qualname} may have run then`;
+    const subclassed = after.defs.some(
+      (o) => o.kind === 'class' && o.qualname !== top && new RegExp(`[(,\\s]${top}\\b`).test(o.header),
+    );
+    if (CREATION_HOOKS.has(method) && subclassed)
+      return `${d.qualname} runs when the module's subclasses of ${top} are created, at import`;
+    return null;
+  };
   const importTimeUse = (name: string, own: Range, calledOnly: boolean, deferred: Range[] = []) =>
     after.importTime.find(
       (u) =>
@@ -178,6 +208,13 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
       const use = d.classes.length === 0 ? importTimeUse(d.qualname, range, false) : undefined;
       if (use) {
         toOverlay(`new ${d.qualname} is used at import time (line ${use.line})`, found);
+        continue;
+      }
+      if (d.classes.length === 0 && namespaceRead) {
+        toOverlay(
+          `new ${d.qualname} would be missing from what line ${namespaceRead.line} reads of the module's namespace (${namespaceRead.name}())`,
+          found,
+        );
         continue;
       }
       definitions.push(definition('add', module, d, null, upstreamClasses(d), found, after));
@@ -209,6 +246,11 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
       toOverlay(`${d.qualname} is called at import time (line ${call.line}): that call would run the old body`, found);
       continue;
     }
+    const creator = d.classes.length > 0 ? classCreation(d) : null;
+    if (creator) {
+      toOverlay(creator, found);
+      continue;
+    }
     definitions.push(definition('replace', module, d, old, upstreamClasses(d), found, after));
   }
   for (const old of oldEffective) {
@@ -221,6 +263,13 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
       const binder = after.statements.find((s) => s.scope === '' && s.binds?.includes(old.qualname));
       if (binder) {
         toOverlay(`removed ${old.qualname} is bound again by line ${binder.start}`, found);
+        continue;
+      }
+      if (namespaceRead) {
+        toOverlay(
+          `removed ${old.qualname} would stay in what line ${namespaceRead.line} reads of the module's namespace (${namespaceRead.name}())`,
+          found,
+        );
         continue;
       }
       if (starImport) {
@@ -273,7 +322,10 @@ export const classifyModule = (module: string, before: Units, after: Units, hunk
     for (const s of added)
       if (s.binds === null)
         toOverlay(`line ${s.start}: ${s.notSimple} (${firstLine(s.text)})`, touching(null, [s.start, s.end]));
+    const oldNames = new Set(olds.flatMap((s) => s.binds ?? []));
     const useOf = (s: StatementUnit) => {
+      const fresh = (s.binds ?? []).find((n) => !oldNames.has(n));
+      if (namespaceRead && fresh !== undefined) return { name: fresh, line: namespaceRead.line, called: true };
       const others: Range[] = [...candidates].filter((c) => c !== s).map((c) => [c.start, c.end]);
       return (s.binds ?? [])
         .filter((_, i) => !(s.origins && oldOrigins.has(s.origins[i])))
@@ -434,15 +486,25 @@ const aliasesOf = (units: Units, unit: DefUnit): string[] => {
     });
 };
 
-/** Methods changed in a class the module binds again later (`from _collections import OrderedDict`). */
+/** Methods changed in a class the module binds again later (`from _collections import OrderedDict` after it). */
 const rebound = (after: Units, changes: DefinitionChange[]): string[] => {
   const classes = [...new Set(changes.filter((c) => c.classes.length > 0).map((c) => c.classes[0].name))];
   return classes
-    .filter((name) => after.moduleImports.includes(name))
+    .filter((name) => {
+      const line = after.defs.find((d) => d.qualname === name && d.kind === 'class')?.start ?? 0;
+      return after.runtimeImports.some((i) => (i.name === name || i.name === '*') && i.line > line);
+    })
     .map(
       (name) =>
-        `${name} is also bound by an import in the module (a compiled implementation, as _collections.OrderedDict is for collections): changes to its Python methods reach what the module exports only where that import fails`,
+        `${name} is bound again by an import after its class statement (a compiled implementation, as _collections.OrderedDict is for collections): changes to its Python methods reach what the module exports only where that import fails`,
     );
+};
+
+/** Private names in a class body are mangled: `__run` in `DocTestRunner` is stored as `_DocTestRunner__run`. */
+const storedName = (unit: DefUnit): string => {
+  const name = unit.qualname.split('.').pop() ?? '';
+  const owner = unit.classes[unit.classes.length - 1]?.name.replace(/^_+/, '');
+  return owner && name.startsWith('__') && !name.endsWith('__') ? `_${owner}${name}` : name;
 };
 
 const definition = (
@@ -469,5 +531,6 @@ const definition = (
     hunks: [...hunks].sort((a, b) => a - b),
     occurrence: unit.occurrence,
     aliases: aliasesOf(units, unit),
+    attribute: storedName(unit),
   };
 };

@@ -45,6 +45,13 @@ const locate = (hunks: DiffHunk[], offsets: number[], indices: number[]): Locate
   });
 };
 
+/** The first causes, and how many more: a rewritten module has dozens. */
+const REASONS_SHOWN = 6;
+const reasonText = (reasons: string[]) =>
+  reasons.length <= REASONS_SHOWN
+    ? reasons.join('; ')
+    : `${reasons.slice(0, REASONS_SHOWN).join('; ')}; and ${reasons.length - REASONS_SHOWN} more`;
+
 const isBlankOrComment = (line: string) => /^\s*(#.*)?$/.test(line.slice(1));
 
 export const planDiff = async (options: PlanOptions): Promise<DiffPlan> => {
@@ -238,7 +245,7 @@ export const planDiff = async (options: PlanOptions): Promise<DiffPlan> => {
         mechanism: 'overlay',
         module: match.module,
         path: match.path,
-        reason: overlay.reasons.join('; '),
+        reason: reasonText(overlay.reasons),
         hunks: overlay.hunks,
       });
       if (alreadyImported)

@@ -43,6 +43,11 @@ export interface DefinitionChange {
    * in a class body): a replacement reaches them only in place (`__code__`) or by re-binding them too.
    */
   aliases: string[];
+  /**
+   * The name it is stored under in its module or class `__dict__`: the qualname's last part, or for
+   * a private name in a class its mangled form (`DocTestRunner.__run` is `_DocTestRunner__run`).
+   */
+  attribute: string;
 }
 
 export interface ModuleCodeChange {

@@ -5,18 +5,41 @@
  */
 import { ValidationError } from '../errors.js';
 import { fill } from '../generate/fill.js';
-import { pyDictLines, pyStr, pyValue } from '../generate/literal.js';
+import { pyStr } from '../generate/literal.js';
 import type { DiffPlan, PlannedHunk } from './plan.js';
 
 const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const ENV_PREFIX = /^[A-Z_][A-Z0-9_]*$/;
 
+/**
+ * pyStr, and a `__PATCHKIT_` inside the text written `\x5f_PATCHKIT_`: the same string to Python,
+ * but no placeholder for fill() to find (patched code may well mention one).
+ */
+const literal = (text: string) => pyStr(text).replace(/__PATCHKIT_/g, '\\x5f_PATCHKIT_');
+
+const integer = (value: number) => {
+  if (!Number.isSafeInteger(value) || value < 0) throw new ValidationError(`not a line number: ${value}`);
+  return String(value);
+};
+
+const tuple = (items: string[]) => (items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`);
+
 const hunkValue = (hunk: PlannedHunk): string => {
   for (const line of hunk.lines)
     if (!/^[ +-]/.test(line))
       throw new ValidationError(`hunk ${hunk.index} of ${hunk.module}: a line without a diff prefix`);
-  return pyValue([hunk.appliedOldStart, hunk.oldLines, hunk.newStart, hunk.newLines, hunk.lines]);
+  return tuple([
+    integer(hunk.appliedOldStart),
+    integer(hunk.oldLines),
+    integer(hunk.newStart),
+    integer(hunk.newLines),
+    tuple(hunk.lines.map(literal)),
+  ]);
 };
+
+/** `{key: value}` one entry per line; keys are module names, values code built here. */
+const dict = (entries: [string, string][]) =>
+  entries.length === 0 ? '{}' : `{\n${entries.map(([k, v]) => `    ${literal(k)}: ${v},\n`).join('')}}`;
 
 /** The overlay hunks of each module, in the order they apply. */
 export const overlayHunks = (plan: DiffPlan): [string, PlannedHunk[]][] =>
@@ -38,19 +61,19 @@ export const renderOverlayModule = (template: string, plan: DiffPlan, options: {
     if (!DOTTED.test(module)) throw new ValidationError(`not a module name: ${JSON.stringify(module)}`);
   if (options.envPrefix !== undefined && !ENV_PREFIX.test(options.envPrefix))
     throw new ValidationError(`not an environment variable prefix: ${JSON.stringify(options.envPrefix)}`);
-  const overlays = pyDictLines(
+  const overlays = dict(
     entries.map(([module, hunks]) => [
       module,
       hunks.length === 0 ? '()' : `(\n${hunks.map((h) => `        ${hunkValue(h)},\n`).join('')}    )`,
     ]),
   );
-  const indices = pyDictLines(entries.map(([module, hunks]) => [module, pyValue(hunks.map((h) => h.index))]));
+  const indices = dict(entries.map(([module, hunks]) => [module, tuple(hunks.map((h) => integer(h.index)))]));
   return fill(
     template,
     {
       OVERLAYS: overlays,
       OVERLAY_HUNKS: indices,
-      ENV_PREFIX: options.envPrefix === undefined ? 'None' : pyStr(options.envPrefix),
+      ENV_PREFIX: options.envPrefix === undefined ? 'None' : literal(options.envPrefix),
     },
     'patch_overlay.py',
   );

@@ -68,6 +68,8 @@ export interface Units {
    * if its compilation unit declares the same names imported.
    */
   moduleImports: string[];
+  /** Imports that really run (not in `if TYPE_CHECKING:` blocks): each name bound (`*` for a star import), and the line. */
+  runtimeImports: { name: string; line: number }[];
   /** The parse found syntax errors (lines), so the cut may be wrong. */
   errorLines: number[];
 }
@@ -223,7 +225,13 @@ const simpleBinding = (
     const left = node.childForFieldName('left');
     return left ? { binds: [left.text.split('[')[0]], origins: null, notSimple: null } : no('runs code at import');
   }
-  return no(`${node.type.replace(/_statement$/, '').replace(/_/g, ' ')} block run at import`);
+  if (node.type === 'pass_statement') return { binds: [], origins: null, notSimple: null };
+  const kind = node.type.replace(/_statement$/, '').replace(/_/g, ' ');
+  const compound = ['if', 'for', 'while', 'try', 'with', 'match'].includes(kind);
+  const word = kind === 'delete' ? 'del' : kind;
+  return no(
+    compound ? `${kind} block run at import` : `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word} statement run at import`,
+  );
 };
 
 /** Identifiers outside function and lambda bodies: what runs when the module is imported. */
@@ -282,7 +290,14 @@ const isMainGuard = (node: SyntaxNode): boolean => {
 export const readUnits = (parser: PythonParser, source: string): Units => {
   const lines = source.split('\n');
   const textOf = (start: number, end: number) => lines.slice(start - 1, end).join('\n') + '\n';
-  const units: Units = { defs: [], statements: [], importTime: [], moduleImports: [], errorLines: [] };
+  const units: Units = {
+    defs: [],
+    statements: [],
+    importTime: [],
+    moduleImports: [],
+    runtimeImports: [],
+    errorLines: [],
+  };
   const seen = new Map<string, number>();
   parser.withTree(source, (root) => {
     if (root.hasError) {
@@ -301,16 +316,26 @@ export const readUnits = (parser: PythonParser, source: string): Units => {
     for (const node of children(root))
       if (!isMainGuard(node)) collectImportTime(node, units.importTime, false, lazyAnnotations);
     const imported = new Set<string>();
-    const collectImports = (node: SyntaxNode) => {
+    const atRuntime: { name: string; line: number }[] = [];
+    const collectImports = (node: SyntaxNode, typing: boolean) => {
       if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return;
       if (node.type === 'import_statement' || node.type === 'import_from_statement') {
-        for (const name of simpleBinding(node).binds ?? []) imported.add(name);
+        const star = children(node).some((c) => c.type === 'wildcard_import');
+        if (star && !typing) atRuntime.push({ name: '*', line: node.startPosition.row + 1 });
+        for (const name of simpleBinding(node).binds ?? []) {
+          imported.add(name);
+          if (!typing) atRuntime.push({ name, line: node.startPosition.row + 1 });
+        }
         return;
       }
-      for (const child of children(node)) collectImports(child);
+      const guard =
+        node.type === 'if_statement' &&
+        /^(typing\.)?TYPE_CHECKING$/.test(node.childForFieldName('condition')?.text.trim() ?? '');
+      for (const child of children(node)) collectImports(child, typing || (guard && child.type === 'block'));
     };
-    collectImports(root);
+    collectImports(root, false);
     units.moduleImports = [...imported].sort();
+    units.runtimeImports = atRuntime;
     const visit = (block: SyntaxNode, classes: ClassHeader[], scope: string) => {
       for (const node of children(block)) {
         if (node.type === 'comment') continue;

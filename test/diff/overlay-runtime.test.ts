@@ -20,7 +20,7 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const FIXTURE = join(HERE, '../fixtures/diff/overlay');
 const TEMPLATE = fileURLToPath(new URL('../../templates/patch_overlay.py', import.meta.url));
 const PYENV = process.env.PYENV_ROOT ?? '/root/.pyenv';
-const VERSIONS = ['3.8.18', '3.10.13', '3.11.7', '3.12.1', '3.13.0'];
+const VERSIONS = ['3.8.18', '3.9.18', '3.10.13', '3.11.7', '3.12.1', '3.13.0'];
 const pythons = VERSIONS.map((v) => `${PYENV}/versions/${v}/bin/python3`);
 
 describe.each(pythons)('source overlay on %s', (python) => {
@@ -76,7 +76,7 @@ describe.each(pythons)('source overlay on %s', (python) => {
         extendEnv: false,
       });
       expect(run.exitCode, run.stderr).toBe(0);
-      expect(run.stderr).toMatch(/Ran 7 tests/);
+      expect(run.stderr).toMatch(/Ran 8 tests/);
       expect(run.stdout).toBe('');
     } finally {
       await venv.remove();

@@ -114,6 +114,25 @@ class OverlayRuntime(unittest.TestCase):
         self.assertIn("fix_patch_overlay.OverlayError: patchkit overlay for ovpkg.models: hunk", result.stderr)
         self.assertIn("does not apply to the installed source: line 11 is", result.stderr)
 
+    def test_a_module_imported_before_the_loader_is_reported_not_overlaid(self):
+        import fix_patch_overlay
+
+        fresh = _run("import fix_patch_overlay; print(fix_patch_overlay.already_imported())")
+        self.assertEqual((fresh.returncode, fresh.stdout), (0, "()\n"), fresh.stderr)
+        # -S: no site, so no .pth and no finder; the module is imported before any overlay can act.
+        code = (
+            "import sys; sys.path.insert(0, sys.argv[1]); import dataclasses, ovpkg.models, fix_patch_overlay;"
+            "print(fix_patch_overlay.already_imported(), [f.name for f in dataclasses.fields(ovpkg.models.Request)])"
+        )
+        result = subprocess.run(
+            [sys.executable, "-S", "-c", code, os.path.dirname(os.path.abspath(fix_patch_overlay.__file__))],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            universal_newlines=True,
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "('ovpkg.models',) ['rid', 'priority']\n")
+
     def test_spawn_children_use_the_overlaid_module(self):
         context = multiprocessing.get_context("spawn")
         queue = context.Queue()

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import type { DiffPlan } from '../../src/diff/plan.js';
 import { planFromDiff } from '../../src/diff/plan.js';
+import { planSummary } from '../../src/diff/summary.js';
 import { tempDir } from '../helpers/python.js';
 
 const REAL = fileURLToPath(new URL('../fixtures/diff/real/', import.meta.url));
@@ -187,7 +188,40 @@ describe.skipIf(!debian3112)("CPython 3.11.3-3.11.7 fixes against Debian's pytho
   });
 });
 
+describe.skipIf(!debian3112)('doctest: a private method', () => {
+  it('is planned under its qualname and stored under its mangled attribute name', async () => {
+    const result = await plan(await fixture('cpython-3.11.2-3.11.7-doctest.diff'), DEBIAN);
+    const changes = result.modules[0].changes.map((c) => c.mechanism === 'replace' && [c.qualname, c.attribute]);
+    expect(changes).toEqual([
+      ['DocTest.__lt__', '__lt__'],
+      ['DocTestFinder._find_lineno', '_find_lineno'],
+      ['DocTestRunner.__run', '_DocTestRunner__run'],
+    ]);
+  });
+});
+
+describe.skipIf(!debian3112)("enum's metaclass methods (Debian 3.11.2 to 3.11.7)", () => {
+  it('a changed method of a metaclass the module uses takes an overlay: it ran when the enums were created', async () => {
+    const result = await plan(await fixture('cpython-3.11.2-3.11.7-enum.diff'), DEBIAN);
+    const overlay = result.modules[0].changes.find((c) => c.mechanism === 'overlay');
+    expect(overlay?.mechanism === 'overlay' && overlay.reason.split('; ').slice(0, 2)).toEqual([
+      'EnumType is the metaclass of classes the module creates at import: EnumType.__new__ may have run then',
+      'EnumType is the metaclass of classes the module creates at import: EnumType._create_ may have run then',
+    ]);
+    expect(result.hunks.filter((h) => h.mechanisms.includes('overlay'))).toHaveLength(14);
+  });
+});
+
 describe.skipIf(!pyenv3117)('CPython 3.12 changes against pyenv 3.11.7', () => {
+  it('types: a new function would be missing from __all__, which globals() builds at import', async () => {
+    const result = await plan(await fixture('cpython-3.11.7-3.12.1-types.diff'), PYENV311);
+    const [change] = result.modules[0].changes;
+    expect(change.mechanism === 'overlay' && change.reason.split('; ')[0]).toBe(
+      "new get_original_bases would be missing from what line 333 reads of the module's namespace (globals())",
+    );
+    expect(result.hunks.map((h) => h.mechanisms)).toEqual([['overlay'], ['overlay']]);
+  });
+
   it('secrets: a removed import is deleted by the module code, token_hex replaced', async () => {
     const diff = await fixture('cpython-3.11.7-3.12.1-secrets.diff');
     const result = await plan(diff, PYENV311);
@@ -386,5 +420,67 @@ describe.skipIf(!wrapt)("wrapt commits (git format-patch) against Debian's pytho
       [5, 'urllib.parse', ['replace']],
     ]);
     await expectVerbatim(result, (module) => (module === 'urllib.parse' ? stdlib : mail));
+    expect(planSummary(result).split('\n').slice(0, 8)).toEqual([
+      `wrapt.wrappers  ${join(WRAPT, 'wrappers.py')}`,
+      '  replace     _FunctionWrapperBase.__call__ (method)  [hunk 0]',
+      '  replace     BoundFunctionWrapper.__call__ (method)  [hunk 1]',
+      `urllib.parse  ${join(DEBIAN_STDLIB, 'urllib', 'parse.py')}`,
+      '  module-code module code (binds uses_relative, uses_netloc, uses_params, uses_query)  [hunks 2, 3]',
+      '  remove      _check_bracketed_netloc (function)  [hunk 4]',
+      '  replace     urlsplit (function)  [hunk 5]',
+      '',
+    ]);
+    expect(planSummary(result)).toContain('6 hunks in 2 modules: replace 3, module-code 2, remove 1\n');
+  });
+});
+
+describe('matching diff paths to installed modules', () => {
+  it('takes the copy Python imports, warns on a suspicious suffix match, names an unmatched file', async () => {
+    const { makeVenv } = await import('../helpers/python.js');
+    const { mkdir } = await import('node:fs/promises');
+    const venv = await makeVenv({ python: existsSync(PYENV311) ? PYENV311 : undefined });
+    const early = await tempDir('patchkit-shadow-');
+    try {
+      for (const root of [venv.sitePackages, early]) {
+        await mkdir(join(root, 'shadowed'), { recursive: true });
+        await writeFile(join(root, 'shadowed', '__init__.py'), '');
+        await writeFile(join(root, 'shadowed', 'core.py'), 'def f():\n    return 1\n');
+      }
+      await writeFile(join(venv.sitePackages, 'helpers.py'), 'def g():\n    return 1\n');
+      const change = (path: string, name: string) =>
+        `--- a/${path}\n+++ b/${path}\n@@ -1,2 +1,2 @@\n def ${name}():\n-    return 1\n+    return 2\n`;
+      const env = { ...process.env, PYTHONPATH: early };
+      const shadow = await planFromDiff({
+        diff: change('src/shadowed/core.py', 'f'),
+        python: venv.python,
+        cwd: early,
+        env,
+      });
+      expect(shadow.modules.map((m) => [m.module, m.path])).toEqual([
+        ['shadowed.core', join(early, 'shadowed', 'core.py')],
+      ]);
+      expect(shadow.warnings).toEqual([]);
+      const suspicious = await planFromDiff({
+        diff: change('otherpkg/helpers.py', 'g'),
+        python: venv.python,
+        cwd: early,
+      });
+      expect(suspicious.modules.map((m) => m.module)).toEqual(['helpers']);
+      expect(suspicious.warnings).toEqual([
+        `a/otherpkg/helpers.py: matched helpers (${join(venv.sitePackages, 'helpers.py')}) by its last 1 path part(s); otherpkg/ is not part of an installed package name — pass --strip if that is wrong`,
+      ]);
+      const missing = await planFromDiff({
+        diff: change('nowhere/gone.py', 'g'),
+        python: venv.python,
+        cwd: early,
+      }).catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(ValidationError);
+      expect((missing as Error).message).toBe(
+        'a/nowhere/gone.py: no installed module of this interpreter has this path (or any suffix of it)',
+      );
+    } finally {
+      await venv.remove();
+      await rm(early, { recursive: true, force: true });
+    }
   });
 });

@@ -26,6 +26,9 @@ def load(name, path, text):
     module = types.ModuleType(name)
     module.__file__ = path
     module.__package__ = parent
+    if path.endswith("__init__.py"):
+        module.__path__ = [path[: -len("/__init__.py")]]
+        module.__package__ = name
     saved = sys.modules.get(name)
     sys.modules[name] = module  # dataclasses and typing look the module up while its classes are made
     try:
@@ -101,6 +104,29 @@ def data(owner, prefix, out, seen, module_name):
             data(value, where + ".", out, seen, module_name)
 
 
+def undecorated(source):
+    lines = source.splitlines(True)
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("def ", "async def ")):
+            return "".join(lines[i:])
+    return source
+
+
+def in_place_target(owner, name, source):
+    """The plain function a replacement's code goes into: through staticmethod, classmethod,
+    property (the accessor the decorators name) and functools.wraps chains."""
+    value = vars(owner).get(name) if not isinstance(owner, types.ModuleType) else vars(owner).get(name)
+    if isinstance(value, property):
+        head = source.split("def ", 1)[0]
+        value = value.fset if ".setter" in head else value.fdel if ".deleter" in head else value.fget
+    value = getattr(value, "__func__", value)
+    while not isinstance(value, types.FunctionType) and hasattr(value, "__wrapped__"):
+        value = value.__wrapped__
+    while isinstance(value, types.FunctionType) and hasattr(value, "__wrapped__"):
+        value = value.__wrapped__
+    return value if isinstance(value, types.FunctionType) else None
+
+
 def main():
     plan_path, name, installed_path, patched_path, overlay_dir = sys.argv[1:6]
     with open(plan_path) as f:
@@ -137,34 +163,41 @@ def main():
         for part in parts[:-1]:
             owner = getattr(owner, part)
         if mechanism == "remove":
-            delattr(owner, parts[-1])
+            delattr(owner, change["attribute"])
             continue
         # Names the module imports, declared in a block that never runs: the compiler then emits the
         # same attribute loads as in the whole patched file (3.11+ treats imported names specially).
         prelude = "if 0:\n    import %s\n" % ", ".join(imported) if imported else ""
         header = "".join("%sclass %s:\n" % (c["indent"], c["name"]) for c in change["classes"])
+        source = change["source"]
+        live = in_place_target(owner, change["attribute"], source) if mechanism == "replace" else None
+        if live is not None:
+            # In place, as a bundle does for a function held elsewhere (aliases, a metaclass, a
+            # registry): the definition without its decorators gives the code and the defaults.
+            source = undecorated(source)
         scratch = {}
         try:
-            exec(compile(prelude + header + change["source"], installed_path, "exec", dont_inherit=True), ns, scratch)
+            exec(compile(prelude + header + source, installed_path, "exec", dont_inherit=True), ns, scratch)
         except Exception as error:  # e.g. a setter whose decorator names the class's own property
             unsimulated.append("%s: %s: %s" % (change["qualname"], type(error).__name__, error))
             continue
-        if change["classes"]:
-            made = scratch[change["classes"][0]["name"]]
-            for context in change["classes"][1:]:
-                made = vars(made)[context["name"]]
-            value = vars(made)[parts[-1]]
-            try:
-                setattr(owner, parts[-1], value)
-            except TypeError as error:  # a class the module replaced by a compiled one
-                unsimulated.append("%s: %s: %s" % (change["qualname"], type(error).__name__, error))
-                continue
-            for alias in change["aliases"]:
-                setattr(owner, alias.rpartition(".")[2], value)
-        else:
-            ns[parts[-1]] = scratch[parts[-1]]
-            for alias in change["aliases"]:
-                ns[alias] = scratch[parts[-1]]
+        made = scratch
+        for context in change["classes"]:
+            made = vars(made[context["name"]]) if isinstance(made, dict) else vars(vars(made)[context["name"]])
+        value = made[change["attribute"]]
+        if live is not None:
+            value = getattr(value, "__func__", value)  # __new__ is a staticmethod, __init_subclass__ a classmethod
+        if live is not None and len(live.__code__.co_freevars) == len(value.__code__.co_freevars):
+            for attribute in ("__code__", "__defaults__", "__kwdefaults__", "__doc__", "__annotations__"):
+                setattr(live, attribute, getattr(value, attribute))
+            continue
+        try:
+            setattr(owner, change["attribute"], value)
+        except TypeError as error:  # a class the module replaced by a compiled one
+            unsimulated.append("%s: %s: %s" % (change["qualname"], type(error).__name__, error))
+            continue
+        for alias in change["aliases"]:
+            setattr(owner, alias.rpartition(".")[2], value)
     ref_functions, got_functions = {}, {}
     functions(reference, "", ref_functions, set(), name)
     functions(planned, "", got_functions, set(), name)

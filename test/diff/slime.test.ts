@@ -121,6 +121,37 @@ describe.skipIf(!present)(
       expect(checked).toBe(54); // 40 replaced, 14 added (46 methods, 6 functions, 2 classes)
     });
 
+    it("the next three patches of slime's Dockerfile, each against the tree the previous ones made", async () => {
+      const stacked = join(dir, 'stacked');
+      await checkout(stacked);
+      const apply = async (text: string) => {
+        const r = await execa('patch', ['-p2', '--fuzz=0', '--silent', '-d', stacked], { input: text, reject: false });
+        expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      };
+      await apply(patch);
+      const counts: Record<string, Record<string, number>> = {};
+      for (const name of ['sglang-top_p.patch', 'sglang-release_hicache.patch', 'sglang-pull_weights.patch']) {
+        const text = (await git(SLIME, ['show', `${SLIME_COMMIT}:docker/patch/latest/${name}`])).stdout;
+        const next = await planFromDiff({
+          diff: text,
+          python: PYTHON,
+          cwd: dir,
+          env: { ...process.env, PYTHONPATH: stacked },
+        });
+        counts[name] = {};
+        for (const h of next.hunks) {
+          const key = h.mechanisms.join('+') || 'none';
+          counts[name][key] = (counts[name][key] ?? 0) + 1;
+        }
+        await apply(text);
+      }
+      expect(counts).toEqual({
+        'sglang-top_p.patch': { replace: 42, 'module-code': 5, overlay: 7, add: 3 },
+        'sglang-release_hicache.patch': { replace: 5, add: 5, 'add+replace': 7, overlay: 3 },
+        'sglang-pull_weights.patch': { 'module-code': 5, add: 4, replace: 1, overlay: 1, 'new-file': 1 },
+      });
+    });
+
     it('the rendered overlay applies its hunks in Python exactly as the planner did, and the result compiles', async () => {
       const out = join(dir, 'overlay');
       await mkdir(out, { recursive: true });
