@@ -152,18 +152,22 @@ class _PatchkitLoader(object):
         create = getattr(self.__dict__["_patchkit_loader"], "create_module", None)
         return None if create is None else create(spec)  # single-phase C extensions need this
 
-    def exec_module(self, module):
+    def _unproxy(self, module):
+        """The real loader back in the module and its spec (nobody downstream must see the proxy);
+        (loader, spec, name): the spec's name, not module.__name__, which _decimal says is "decimal"."""
         loader = self.__dict__["_patchkit_loader"]
         spec = getattr(module, "__spec__", None)
-        # The spec's name, not module.__name__: _decimal calls itself "decimal".
-        name = getattr(spec, "name", None) or module.__name__
-        try:  # nobody downstream must see the proxy
+        try:
             if getattr(module, "__loader__", None) is self:
                 module.__loader__ = loader
             if spec is not None and spec.loader is self:
                 spec.loader = loader
         except Exception:
             pass
+        return loader, spec, getattr(spec, "name", None) or module.__name__
+
+    def exec_module(self, module):
+        loader, spec, name = self._unproxy(module)
         self._execute(loader, module, name)
         if _on_spec_executed not in getattr(spec, "__dict__", {}).get(_HOOKS, ()):
             _hooked(name, True)  # importlib.reload: no spec hook will tell us
@@ -229,15 +233,7 @@ class _CoreLoader(_PatchkitLoader):
     their own modules), so a block that names what only its module defines never runs here."""
 
     def exec_module(self, module):
-        loader = self.__dict__["_patchkit_loader"]
-        spec = getattr(module, "__spec__", None)
-        try:
-            if getattr(module, "__loader__", None) is self:
-                module.__loader__ = loader
-            if spec is not None and spec.loader is self:
-                spec.loader = loader
-        except Exception:
-            pass
+        loader, spec, _ = self._unproxy(module)
         # patchkit writes the core as UTF-8; get_source() would import tokenize (and re), which may be
         # half-imported right now (a sentinel imported while re imports functools and collections).
         _exec_core(module, loader.get_data(spec.origin).decode("utf-8"))
@@ -528,15 +524,25 @@ def _module(name, importing):
     return module
 
 
+def _stored(owner, name):
+    """The key `name` has in owner's __dict__: a class body stores `__x` as `_Class__x`."""
+    if isinstance(owner, type) and name.startswith("__") and not name.endswith("__"):
+        stem = owner.__name__.lstrip("_")
+        if stem:
+            return "_" + stem + name
+    return name
+
+
 def _owner_of(module, target):
-    """(owner, name, None) for the object that holds the target in its __dict__, or (None, None, reason)."""
+    """(owner, key, None) for the object that holds the target in its __dict__ and the key it holds it
+    under, or (None, None, reason)."""
     owner = module
     parts = target[3].split(".")
     for part in parts[:-1]:
-        owner = owner.__dict__.get(part) if hasattr(owner, "__dict__") else None
+        owner = owner.__dict__.get(_stored(owner, part)) if hasattr(owner, "__dict__") else None
         if owner is None:
             return None, None, "%s.%s is gone (package changed?)" % (target[1], part)
-    return owner, parts[-1], None
+    return owner, _stored(owner, parts[-1]), None
 
 
 _FunctionType = type(_debug)
@@ -940,7 +946,7 @@ class _Definitions(object):
             for child in node.body:
                 if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     continue
-                inner = owner.__dict__.get(child.name)
+                inner = owner.__dict__.get(_stored(owner, child.name))
                 if isinstance(child, ast.ClassDef) and isinstance(inner, type):
                     prepare(child, inner, path + "." + child.name)
                 else:
@@ -1007,7 +1013,7 @@ class _Definitions(object):
             return  # a helper the user wrote in the block: defined, nothing to report
         how = self.table[key]
         target = _BY_KEY[key]
-        name = qualname.rpartition(".")[2]
+        name = _stored(owner, qualname.rpartition(".")[2])
         holder = owner.__dict__
         if name not in holder:
             if how[0] == "replace":
@@ -1030,7 +1036,8 @@ class _Definitions(object):
         if not in_place:
             self._replace(key, target, owner, name, raw, obj, "new object" + note)
             return
-        base = _upstream(original, self.module, name) or _inner_function(original, name)
+        short = qualname.rpartition(".")[2]  # a function's __code__.co_name is the name as written
+        base = _upstream(original, self.module, short) or _inner_function(original, short)
         why = _swap_code(base, obj)
         if why is None:
             self._result(key, "applied", "code replaced in place" + note)

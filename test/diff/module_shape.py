@@ -13,25 +13,10 @@ import json
 import sys
 import types
 
+from plan_equivalence import shape  # the same code comparison as the planner's equivalence test
+
 PLAIN = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset)
 SKIP = {"__file__", "__cached__", "__spec__", "__loader__", "__builtins__", "__path__"}
-
-
-def shape(code):
-    consts = tuple(shape(c) if isinstance(c, types.CodeType) else (type(c).__name__, repr(c)) for c in code.co_consts)
-    return (
-        code.co_code,
-        consts,
-        code.co_names,
-        code.co_varnames,
-        code.co_freevars,
-        code.co_cellvars,
-        code.co_flags,
-        code.co_argcount,
-        code.co_posonlyargcount,
-        code.co_kwonlyargcount,
-        getattr(code, "co_qualname", code.co_name),
-    )
 
 
 def stable(value):

@@ -39,6 +39,7 @@ const TARGETS = [
   'Child.size',
   'Child._call_impl',
   'Child.Inner.deep',
+  'Child.__hidden',
 ].map((q) => `rpkg.mod:${q}`);
 
 /** The user's edits: [upstream line, edited line], applied to the core and to a copy of upstream's file alike. */
@@ -60,6 +61,7 @@ const EDITS: [string, string][] = [
   ['        return 1\n', '        return 2\n'],
   ['    def _call_impl(self, x):\n        return x\n', '    def _call_impl(self, x):\n        return x * 2\n'],
   ['            return "deep"\n', '            return "deeper"\n'],
+  ['        return "hidden method"\n', '        return "hidden method, edited"\n'],
 ];
 
 const edit = (text: string): string => {
@@ -103,6 +105,8 @@ def code_in(code, qualname):
 def live(qualname):
     obj = m
     for part in qualname.split("."):
+        if isinstance(obj, type) and part.startswith("__") and not part.endswith("__"):
+            part = "_" + obj.__name__.lstrip("_") + part  # a class body stores __x as _Class__x
         obj = obj.__dict__[part]
     if isinstance(obj, (classmethod, staticmethod)):
         obj = obj.__func__
@@ -128,7 +132,7 @@ out = {
     "greet": child.greet(), "plain": child.plain(), "reveal": child.reveal(), "who": child.who(),
     "make": m.Child.make()[0], "make_kind": type(m.Child.__dict__["make"]).__name__,
     "unit": m.Child.unit(), "size": child.size, "alias": child(3), "direct": child._call_impl(3),
-    "deep": m.Child.Inner().deep(), "total": m.total([1, 2]),
+    "deep": m.Child.Inner().deep(), "total": m.total([1, 2]), "hidden": child.call_hidden(),
     "traceback": "boom, edited" in tb and "rep_patch_core.py" in tb,
     "getsource": "SCALE" in inspect.getsource(m.scale),
     "meta": [m.scale.__name__, m.scale.__qualname__, m.scale.__module__, m.Child.greet.__qualname__],
@@ -160,6 +164,7 @@ const EXPECTED = {
   direct: 6,
   deep: 'deeper',
   total: 103,
+  hidden: 'hidden method, edited',
   traceback: true,
   getsource: true,
   meta: ['scale', 'scale', 'rpkg.mod', 'Child.greet'],

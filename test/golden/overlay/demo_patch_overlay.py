@@ -108,13 +108,14 @@ def apply(name, source, hunks=None):
 
 
 def _sha256():
+    # By version, not by trying: a failed import walks all of sys.meta_path, whatever is on it.
     try:
-        from _sha2 import sha256  # 3.12+
-    except ImportError:
-        try:
+        if sys.version_info >= (3, 12):
+            from _sha2 import sha256
+        else:
             from _sha256 import sha256
-        except ImportError:
-            return None
+    except ImportError:
+        return None
     return sha256
 
 
