@@ -38,6 +38,7 @@ const injector = (model: BundleModel): Record<string, string> =>
     envPrefix: model.envPrefix,
     // The core too: when a user imports it by hand, the loader must still run it (its blocks cut out).
     watch: [...model.targets.flatMap((t) => [t.sentinel, t.module]), ...bindingModules(model), model.modules.core],
+    sentinels: model.targets.map((t) => t.sentinel),
   });
 
 const common = (model: BundleModel): Record<string, string> => ({
