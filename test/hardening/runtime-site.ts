@@ -8,7 +8,8 @@ import { execa } from 'execa';
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { run, type NewOptions, type NewResult } from '../../src/commands/new.js';
-import { pthRuntimeFiles } from '../../src/generate/manifest.js';
+import { bundleFileNames, pthRuntimeFiles } from '../../src/generate/manifest.js';
+import { patchkit } from '../helpers/cli.js';
 import { makeVenv, tempDir, type Venv } from '../helpers/python.js';
 
 export interface Run {
@@ -24,6 +25,9 @@ export interface Site {
   site: string;
   /** Generates a bundle from the site's packages and installs its runtime files. */
   bundle: (options: Omit<NewOptions, 'cwd' | 'out' | 'python' | 'cache'>) => Promise<NewResult>;
+  /** The same through the built CLI (dist/): a large package (torch) is scanned by worker threads,
+   * which run from dist/ only. */
+  bundleCli: (options: { name: string; target: string[]; sentinel?: string; body?: string }) => Promise<void>;
   py: (args: string[], options?: { env?: Record<string, string>; cwd?: string; timeout?: number }) => Promise<Run>;
   write: (files: Record<string, string>, base?: string) => Promise<void>;
   remove: () => Promise<void>;
@@ -53,6 +57,17 @@ export const makeSite = async (
       for (const file of pthRuntimeFiles(result.model.files))
         await cp(join(result.dir, file), join(venv.sitePackages, file));
       return result;
+    },
+    bundleCli: async ({ name, target, sentinel, body }) => {
+      const out = await tempDir('patchkit-site-');
+      outs.push(out);
+      const args = ['new', name, '--python', venv.python, '--out', out, ...target.flatMap((t) => ['--target', t])];
+      if (sentinel) args.push('--sentinel', sentinel);
+      if (body) args.push('--body', body);
+      const r = await patchkit(args);
+      if (r.exitCode !== 0) throw new Error(`patchkit new failed (${r.exitCode}):\n${r.stderr}`);
+      for (const file of pthRuntimeFiles(bundleFileNames(name)))
+        await cp(join(out, name, file), join(venv.sitePackages, file));
     },
     py: async (args, runOptions = {}) => {
       const r = await execa(venv.python, args, {
