@@ -46,7 +46,13 @@ _TARGET_MODULES = frozenset(t[1] for t in _TARGETS)
 # The core is watched too: its import is run by _CoreLoader, and its end applies what waited for it.
 _WATCH = _SENTINELS | _TARGET_MODULES | frozenset(_BINDING_MODULES) | frozenset([_CORE])
 _BY_KEY = dict((t[0], t) for t in _TARGETS)
+# What _notice_arrivals looks for at every import: sentinels and the targets' modules (a module of
+# `from x import f` sites imported past the finder keeps its copies until the next application).
+_ARRIVALS = tuple(sorted(_SENTINELS | _TARGET_MODULES))
 _WATCH_ORDER = tuple(sorted(_WATCH))
+# Those of _ARRIVALS not seen in sys.modules yet: looked for at every import until each has been
+# seen once (a tuple, replaced whole, so that a find_spec in another thread can iterate it).
+_unseen = [_ARRIVALS]
 
 _lock = _thread.allocate_lock()  # guards the dicts/sets below; never held while patching
 _local = _thread._local()
@@ -202,7 +208,7 @@ class _PatchkitLoader(object):
         namespace = _namespace(module) or {}
         spec = namespace.get("__spec__")
         # The spec's name, not module.__name__: _decimal calls itself "decimal".
-        name = getattr(spec, "name", None) or namespace.get("__name__")
+        name = getattr(spec, "name", None) or namespace.get("__name__") or module.__name__
         try:  # nobody downstream must see the proxy
             if namespace.get("__loader__") is self:
                 namespace["__loader__"] = loader
@@ -285,7 +291,13 @@ class _PatchkitFinder(object):
     """First on sys.meta_path: a set lookup, None for every module it does not watch."""
 
     def find_spec(self, fullname, path=None, target=None):
-        _notice_arrivals()
+        unseen = _unseen[0]
+        if unseen:
+            modules = sys.modules
+            for name in unseen:
+                if name in modules:
+                    _notice_arrivals(unseen)
+                    break
         if _deferred:
             _drain_deferred()
         if fullname not in _WATCH:
@@ -526,25 +538,29 @@ def _drain_deferred(importing=False):
             _run_hooks(name, others, False)  # another bundle that watched the spec hears of it too
 
 
-def _notice_arrivals():
+def _notice_arrivals(names):
     """A watched module that reached sys.modules without passing through our finder (a finder put in
     front of ours later: pytest's assertion rewriter, typeguard, jaxtyping; a module object put there
-    by hand) is deferred like one we found: applied once it has finished executing."""
+    by hand) is deferred like one we found: applied once it has finished executing. find_spec looks
+    for the names not seen yet; install() and report() for every watched name, and a module object
+    that replaced the one seen counts as new."""
     modules = sys.modules
     arrived = []
-    for name in _WATCH_ORDER:
+    for name in names:
         module = modules.get(name)
         if module is not None and _known.get(name) is not module:
             _known[name] = module
             arrived.append((name, module))
     if not arrived:
         return
+    with _lock:
+        _unseen[0] = tuple(name for name in _unseen[0] if name not in _known)
     for name, module in arrived:
         namespace = _namespace(module)
         spec = namespace.get("__spec__") if namespace is not None else None
         if spec is not None and getattr(spec, "_initializing", False) and not _is_lazy(module):
             _watch_spec(spec)  # still importing by the other route: hear of its end
-        _debug(name + " reached sys.modules without this finder")
+        _debug(name + " seen in sys.modules: applied once it has executed")
     with _lock:
         _deferred.update(name for name, _ in arrived)
 
@@ -960,10 +976,11 @@ def _resolving_like(wrapper, original):
     mine = wrapper.__globals__
     if theirs is mine:
         return wrapper
-    names = _code_names(wrapper.__code__)
-    clashes = [n for n in names if n in mine and (n not in theirs or theirs[n] is not mine[n])]
-    if clashes and _global_names(wrapper.__code__).intersection(clashes):
-        _debug("the wrapper of %s reads %s from the core: it keeps the core's globals" % (inner.__qualname__, ", ".join(sorted(clashes))))
+    names = _code_names(wrapper.__code__)  # attribute names too: a clash among them is checked below
+    clashes = [n for n in names if _lookup(mine, n) is not _lookup(theirs, n)]
+    reads = _global_names(wrapper.__code__).intersection(clashes) if clashes else ()
+    if reads:
+        _debug("the wrapper of %s reads %s from the core: it keeps the core's globals" % (inner.__qualname__, ", ".join(sorted(reads))))
         return wrapper
     new = _FunctionType(wrapper.__code__, theirs, wrapper.__name__, wrapper.__defaults__, wrapper.__closure__)
     new.__kwdefaults__ = wrapper.__kwdefaults__
@@ -971,6 +988,19 @@ def _resolving_like(wrapper, original):
     for attribute in ("__qualname__", "__doc__", "__module__", "__annotations__"):
         setattr(new, attribute, getattr(wrapper, attribute))
     return new
+
+
+_MISSING = object()
+
+
+def _lookup(namespace, name):
+    """What a global load of `name` finds in functions with these globals (then their builtins)."""
+    if name in namespace:
+        return namespace[name]
+    builtins = namespace.get("__builtins__")
+    if isinstance(builtins, dict):
+        return builtins.get(name, _MISSING)
+    return getattr(builtins, name, _MISSING)
 
 
 def _code_names(code):
@@ -1537,7 +1567,7 @@ def report():
         install()  # what the stub would do at the next import (the sentinel came past it)
     if _installed:
         try:
-            _notice_arrivals()
+            _notice_arrivals(_WATCH_ORDER)
             if _deferred:
                 _drain_deferred()
         except Exception as error:  # noqa: BLE001 - report() always answers
@@ -1620,7 +1650,7 @@ def install():
         _debug("finder installed in pid " + str(os.getpid()) + "; sentinels: " + ", ".join(sorted(_SENTINELS)))
         # Watched modules imported already are deferred (a mid-import one applied when it completes),
         # then every complete one is applied.
-        _notice_arrivals()
+        _notice_arrivals(_WATCH_ORDER)
         if _deferred:
             _drain_deferred(importing=True)
     except Exception as error:  # noqa: BLE001 - never a traceback at start-up

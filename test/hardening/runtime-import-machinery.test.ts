@@ -20,6 +20,10 @@ const PACKAGE: Record<string, string> = {
   'imach/lazydep.py': 'VALUE = 1\n',
   'imach/other.py': 'OTHER = 1\n',
   'imach/front.py': 'def ok(x):\n    return x + 1\n',
+  // Served by the finder in front too, and imports what that finder does not serve: the finder
+  // behind it sees the sentinel mid-import and hooks the end of that import.
+  'imach/front2.py': 'import imach.frontdep\n\n\ndef ok(x):\n    return x + 1\n',
+  'imach/frontdep.py': 'VALUE = 1\n',
   // Executed by hand; what it imports at its top asks report() while it is still executing.
   'imach/byhand.py': 'import imach.byhanddep\n\n\ndef ok(x):\n    return x + 1\n',
   'imach/byhanddep.py':
@@ -63,7 +67,7 @@ import importlib.machinery, json, sys
 class Front:
     """Put first on sys.meta_path after start-up, as typeguard's and pytest's hooks are: it serves its modules itself."""
     def find_spec(self, name, path=None, target=None):
-        if name in ("imach", "imach.front"):
+        if name in ("imach", "imach.front", "imach.front2"):
             return importlib.machinery.PathFinder.find_spec(name, path, target)
         return None
 sys.meta_path.insert(0, Front())
@@ -75,6 +79,8 @@ if sys.argv[1] == "report":
 else:
     import fractions  # the next import, served by the finders behind Front
 out["wrapped"] = "__wrapped__" in vars(imach.front.ok)
+import imach.front2
+out["front2"] = "__wrapped__" in vars(imach.front2.ok)  # when its import returned
 print(json.dumps(out))
 `;
 
@@ -155,7 +161,7 @@ describe.each(PYTHONS)('the runtime under unusual import machinery on %s', (vers
     site = await makeSite(PACKAGE, { python });
     await site.bundle({
       name: 'im',
-      target: ['imach.lazy:ok', 'imach.front:ok', 'imach.byhand:ok', 'imach.shared:ok'],
+      target: ['imach.lazy:ok', 'imach.front:ok', 'imach.front2:ok', 'imach.byhand:ok', 'imach.shared:ok'],
     });
     await site.bundle({ name: 'two', target: ['imach.shared:two'], sentinel: 'imach.shared' });
     await site.bundle({ name: 'top', target: ['imach.top:work'], sentinel: 'imach.topsent' });
@@ -198,10 +204,15 @@ describe.each(PYTHONS)('the runtime under unusual import machinery on %s', (vers
 
   it('a finder put in front later serves the sentinel: noticed at the next import, and report() tells the truth', async () => {
     const next = parsed<Record<string, unknown>>(await site.py(['-c', FRONT, 'next']));
-    expect(next).toEqual({ loader_imported: false, wrapped: true });
+    expect(next).toEqual({ loader_imported: false, front2: true, wrapped: true });
     const r = await site.py(['-c', FRONT, 'report']);
     expect(r.stderr).toBe('');
-    expect(parsed(r)).toEqual({ loader_imported: false, report: { state: 'applied', reason: null }, wrapped: true });
+    expect(parsed(r)).toEqual({
+      loader_imported: false,
+      front2: true,
+      report: { state: 'applied', reason: null },
+      wrapped: true,
+    });
   });
 
   it('the importlib docs recipe (exec_module by hand): pending while executing, never "gone", applied once complete', async () => {
