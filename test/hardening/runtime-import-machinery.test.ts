@@ -19,6 +19,7 @@ const PACKAGE: Record<string, string> = {
   'imach/lazy.py': 'import imach.lazydep\n\n\ndef ok(x):\n    return x + 1\n',
   'imach/lazydep.py': 'VALUE = 1\n',
   'imach/other.py': 'OTHER = 1\n',
+  'imach/bystander.py': 'BYSTANDER = 1\n',
   'imach/front.py': 'def ok(x):\n    return x + 1\n',
   // Served by the finder in front too, and imports what that finder does not serve: the finder
   // behind it sees the sentinel mid-import and hooks the end of that import.
@@ -40,13 +41,17 @@ const PACKAGE: Record<string, string> = {
 const LAZY = `
 import importlib.util, json, sys
 out = {}
-# lazy_loader's load(), importlib's own recipe for a lazy import
-spec = importlib.util.find_spec("imach.lazy")
-loader = importlib.util.LazyLoader(spec.loader)
-spec.loader = loader
-module = importlib.util.module_from_spec(spec)
-sys.modules["imach.lazy"] = module
-loader.exec_module(module)
+def lazy(name):
+    """lazy_loader's load(): importlib's own recipe for a lazy import."""
+    spec = importlib.util.find_spec(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+bystander = lazy("imach.bystander")  # lazy, not watched: applying a patch must not execute it
+module = lazy("imach.lazy")
 import fractions, imach.other  # the finder runs while the module is lazy
 L = sys.modules.get("im_patch_loader")
 out["lazy"] = [type(module).__name__, "imach.lazydep" in sys.modules]
@@ -59,6 +64,7 @@ import importlib.machinery  # (its loader_state holds a class, so a lazy module'
 out["spec"] = [type(module.__spec__) is importlib.machinery.ModuleSpec, type(module.__spec__.loader).__name__]
 if L is not None:
     out["after"] = L.report()["imach.lazy:ok"]
+out["bystander"] = type(bystander).__name__
 print(json.dumps(out))
 `;
 
@@ -200,6 +206,7 @@ describe.each(PYTHONS)('the runtime under unusual import machinery on %s', (vers
     // The spec ends as a plain ModuleSpec, its loader the real one.
     expect(value.spec).toEqual([true, 'SourceFileLoader']);
     expect(value.after).toEqual({ state: 'applied', reason: null });
+    expect(value.bystander).toBe('_LazyModule'); // re-binding `from x import f` copies reads no lazy module
   });
 
   it('a finder put in front later serves the sentinel: noticed at the next import, and report() tells the truth', async () => {
