@@ -458,39 +458,41 @@ def _set_loader_state(spec, value):
 
 
 def _lazy_proxy(spec, hooks):
-    """Put a proxy around spec.loader that runs `hooks` once the lazy module has executed."""
+    """Put a proxy around spec.loader that runs `hooks` once the lazy module has executed; True when done."""
     loader = spec.loader
-    if loader is None:
-        return
+    if loader is None or not hasattr(loader, "exec_module"):
+        return False
     attributes = getattr(loader, "__dict__", None)
     theirs = attributes.get(_HOOKS) if type(attributes) is dict else None
     if theirs is not None:  # another bundle's proxy: add to its callbacks
         for hook in hooks:
             if hook not in theirs:
                 theirs.append(hook)
-        return
+        return True
     proxy = _PatchkitLoader(loader)
     proxy.__dict__[_HOOKS] = list(hooks)
     spec.loader = proxy
+    return True
 
 
 def _hook_lazy(name, module):
-    """A lazy module seen in sys.modules (made lazy outside our finder, or before it): hear of its execution."""
+    """A lazy module seen in sys.modules (made lazy outside our finder, or before it): hear of its
+    execution. True when a proxy loader will tell us; False to look again at the next import."""
     namespace = _namespace(module)
     spec = namespace.get("__spec__") if namespace is not None else None
     if spec is None:
-        return
+        return False
     state = spec.__dict__.get("loader_state")
     if type(state) is dict and state.get("is_loading"):
-        return  # executing right now (3.12.3+ keep the lazy class until it ends): complete soon
+        return False  # executing right now (3.12.3+ keep the lazy class until it ends): complete soon
     try:
         hooks = spec.__dict__.get(_HOOKS)
         if hooks is not None:  # still our subclass: LazyLoader set loader_state before it existed
-            _set_loader_state(spec, spec.__dict__.get("loader_state"))
-        else:
-            _lazy_proxy(spec, [_on_spec_executed])
+            _set_loader_state(spec, state)
+            hooks = [_on_spec_executed]
+        return _lazy_proxy(spec, hooks or [_on_spec_executed])
     except Exception:  # noqa: BLE001
-        pass
+        return False
 
 
 def _on_spec_executed(name):
@@ -519,12 +521,17 @@ def _drain_deferred(importing=False):
     with _lock:
         names = list(_deferred)
     ready = []
+    hooked = []
     for name in names:
         module = sys.modules.get(name)
         if module is not None and _is_lazy(module):
-            _hook_lazy(name, module)
+            if _hook_lazy(name, module):
+                hooked.append(name)  # its proxy loader tells us when it executes: no need to look again
         elif _complete(name) is not None:
             ready.append(name)
+    if hooked:
+        with _lock:
+            _deferred.difference_update(hooked)
     if not ready:
         return
     with _lock:

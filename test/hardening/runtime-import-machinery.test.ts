@@ -41,9 +41,14 @@ const PACKAGE: Record<string, string> = {
 const LAZY = `
 import importlib.util, json, sys
 out = {}
+import importlib.machinery, imach
 def lazy(name):
-    """lazy_loader's load(): importlib's own recipe for a lazy import."""
-    spec = importlib.util.find_spec(name)
+    """lazy_loader's load(): importlib's own recipe for a lazy import (or the spec straight from
+    PathFinder, which no finder of sys.meta_path sees)."""
+    if sys.argv[1] == "meta_path":
+        spec = importlib.util.find_spec(name)
+    else:
+        spec = importlib.machinery.PathFinder.find_spec(name, imach.__path__)
     loader = importlib.util.LazyLoader(spec.loader)
     spec.loader = loader
     module = importlib.util.module_from_spec(spec)
@@ -190,23 +195,25 @@ describe.each(PYTHONS)('the runtime under unusual import machinery on %s', (vers
   });
 
   it('LazyLoader sentinel: no deadlock, the module stays lazy until used and is patched when it executes', async () => {
-    const on = await site.py(['-c', LAZY], { timeout: 30_000 });
-    const off = await site.py(['-c', LAZY], { env: { IM_PATCH_DISABLE: '1' }, timeout: 30_000 });
-    expect(on.timedOut, 'deadlock').toBe(false);
-    const value = parsed<Record<string, unknown>>(on);
-    expect(on.stderr).toBe('');
-    expect(value.lazy).toEqual(['_LazyModule', false]);
-    expect(value.before).toEqual({
-      state: 'pending',
-      reason: 'sentinel imach.lazy is imported lazily (importlib.util.LazyLoader) and not executed yet',
-    });
-    expect(value.still_lazy).toEqual(['_LazyModule', false]); // report() did not execute it
-    expect(value.value).toBe(parsed<Record<string, unknown>>(off).value);
-    expect(value.wrapped).toBe(true); // at the first use, before any other import
-    // The spec ends as a plain ModuleSpec, its loader the real one.
-    expect(value.spec).toEqual([true, 'SourceFileLoader']);
-    expect(value.after).toEqual({ state: 'applied', reason: null });
-    expect(value.bystander).toBe('_LazyModule'); // re-binding `from x import f` copies reads no lazy module
+    for (const how of ['meta_path', 'PathFinder']) {
+      const on = await site.py(['-c', LAZY, how], { timeout: 30_000 });
+      const off = await site.py(['-c', LAZY, how], { env: { IM_PATCH_DISABLE: '1' }, timeout: 30_000 });
+      expect(on.timedOut, `deadlock (${how})`).toBe(false);
+      const value = parsed<Record<string, unknown>>(on);
+      expect(on.stderr).toBe('');
+      expect(value.lazy).toEqual(['_LazyModule', false]);
+      expect(value.before).toEqual({
+        state: 'pending',
+        reason: 'sentinel imach.lazy is imported lazily (importlib.util.LazyLoader) and not executed yet',
+      });
+      expect(value.still_lazy).toEqual(['_LazyModule', false]); // report() did not execute it
+      expect(value.value).toBe(parsed<Record<string, unknown>>(off).value);
+      expect(value.wrapped).toBe(true); // at the first use, before any other import
+      // The spec ends as a plain ModuleSpec, its loader the real one.
+      expect(value.spec).toEqual([true, 'SourceFileLoader']);
+      expect(value.after).toEqual({ state: 'applied', reason: null });
+      expect(value.bystander).toBe('_LazyModule'); // re-binding `from x import f` copies reads no lazy module
+    }
   });
 
   it('a finder put in front later serves the sentinel: noticed at the next import, and report() tells the truth', async () => {
