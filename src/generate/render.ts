@@ -63,7 +63,9 @@ const HOW_TEXT: Record<string, string[]> = {
     '    ("wrap", factory)       factory(original) returns what takes the original\'s place; the loader',
     '                            rebuilds the same kind of object (method, classmethod, property...) and',
     '                            re-points `from x import f` copies. arguments(original, args, kwargs)',
-    "                            gives a call's arguments by parameter name.",
+    "                            gives a call's arguments by parameter name. A wrapper that reads no",
+    "                            global of this file runs with its target's globals, as TorchScript",
+    '                            needs; bind what it uses in the factory, above `def wrapper` (README).',
   ],
   replace: [
     '    ("replace", "code")     the definition in its module\'s block below gives the original function',
