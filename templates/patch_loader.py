@@ -251,9 +251,16 @@ class _LegacyLoader(object):
         finally:
             with _lock:
                 _running.discard(fullname)
-        namespace = _namespace(module)
-        if namespace is not None and namespace.get("__loader__") is self:
-            namespace["__loader__"] = self.__dict__["_patchkit_loader"]
+        real = self.__dict__["_patchkit_loader"]
+        namespace = _namespace(module) or {}
+        try:  # importlib.reload gives the module our spec: nobody downstream must see the proxy
+            if namespace.get("__loader__") is self:
+                namespace["__loader__"] = real
+            spec = namespace.get("__spec__")
+            if spec is not None and spec.loader is self:
+                spec.loader = real
+        except Exception:  # noqa: BLE001
+            pass
         _hooked(fullname, True)
         return module
 

@@ -127,8 +127,10 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 import zsent.mod
 out = {"wrapped": "__wrapped__" in vars(zsent.mod.ok), "loader": type(zsent.mod.__loader__).__name__, "value": zsent.mod.ok(1)}
-import zp_patch_loader as L
+import importlib, zp_patch_loader as L
 out["report"] = L.report()["zsent.mod:ok"]
+importlib.reload(zsent.mod)  # executed again: patched again, and no proxy is left behind
+out["reloaded"] = ["__wrapped__" in vars(zsent.mod.ok), type(zsent.mod.__spec__.loader).__name__, L.stats()["applications"]]
 print(json.dumps(out))
 `;
 
@@ -277,6 +279,7 @@ describe.each(PYTHONS)('the runtime under unusual import machinery on %s', (vers
       loader: 'zipimporter',
       value: 2,
       report: { state: 'applied', reason: null },
+      reloaded: [true, 'zipimporter', 2],
     });
   });
 
