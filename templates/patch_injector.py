@@ -15,6 +15,7 @@ import sys
 # The loader recognises its stub on sys.meta_path by this mark (its _is_stub()).
 patchkit = __PATCHKIT_LOADER_MODULE__
 _WATCH = __PATCHKIT_WATCH_SET__
+_SENTINELS = __PATCHKIT_SENTINEL_TUPLE__
 _loader = []
 
 
@@ -38,9 +39,17 @@ def _load():
 
 
 def find_spec(fullname, path=None, target=None):
-    """Every import of the process asks this until the loader takes over: one set lookup."""
+    """Every import of the process asks this until the loader takes over: one set lookup, and one
+    sys.modules lookup per sentinel (a finder put in front of this one later, such as pytest's
+    assertion rewriter, may import a sentinel without asking this one: the loader then takes over
+    at the next import)."""
     if fullname not in _WATCH:
-        return None
+        modules = sys.modules
+        for name in _SENTINELS:
+            if name in modules and fullname != patchkit:  # not the loader's own import, from _load()
+                break
+        else:
+            return None
     loader = _load()
     if loader is None:
         return None

@@ -55,6 +55,13 @@ _TARGET_MODULES = frozenset(t[1] for t in _TARGETS)
 # The core is watched too: its import is run by _CoreLoader, and its end applies what waited for it.
 _WATCH = _SENTINELS | _TARGET_MODULES | frozenset(_BINDING_MODULES) | frozenset([_CORE])
 _BY_KEY = dict((t[0], t) for t in _TARGETS)
+# What _notice_arrivals looks for at every import: sentinels and the targets' modules (a module of
+# `from x import f` sites imported past the finder keeps its copies until the next application).
+_ARRIVALS = tuple(sorted(_SENTINELS | _TARGET_MODULES))
+_WATCH_ORDER = tuple(sorted(_WATCH))
+# Those of _ARRIVALS not seen in sys.modules yet: looked for at every import until each has been
+# seen once (a tuple, replaced whole, so that a find_spec in another thread can iterate it).
+_unseen = [_ARRIVALS]
 
 _lock = _thread.allocate_lock()  # guards the dicts/sets below; never held while patching
 _local = _thread._local()
@@ -65,6 +72,7 @@ _deferred = set()  # modules imported without our loader (namespace, mid-import)
 _reported = set()  # keys whose failure was already written to stderr
 _waiting = set()  # keys whose sentinel fired while the core was still executing
 _hooking = set()  # modules executed and being patched right now (their module lock is held)
+_running = set()  # modules executing under one of our proxy loaders (lazy, legacy) right now
 _executions = {}  # module -> how many times it executed under our hooks (a reload executes it again)
 _sections_done = {}  # module -> the execution count its definitions were applied for
 _stats = {"applications": 0, "installs": 0}
@@ -72,6 +80,7 @@ _installed = []
 _finder = []  # the one _PatchkitFinder of this process, once installed
 _debug_on = []
 _core = []  # the loaded core module, once complete
+_known = {}  # watched module -> the object last seen in sys.modules under its name (see _notice_arrivals)
 _sections = {}  # module -> (first line, text) of its definitions block in the core
 _executed_by_us = {}  # overlaid or new module -> (state, reason) of its last execution in this process
 
@@ -93,12 +102,13 @@ def _after_fork_in_child():
     for name in list(_hooking):
         # That thread had executed `name` and was running our post-exec hook under its module lock:
         # the module is complete, and importing it in the child must not wait for a thread gone.
-        spec = getattr(sys.modules.get(name), "__spec__", None)
+        spec = (_namespace(sys.modules.get(name)) or {}).get("__spec__")
         if spec is not None and getattr(spec, "_initializing", False):
             spec._initializing = False
         # Nor wait for that thread to finish delivering the end of the import to the bundles.
         getattr(spec, "__dict__", {}).pop(_DELIVERING, None)
     _hooking.clear()
+    _running.clear()
 
 
 if hasattr(os, "register_at_fork"):  # POSIX, Python 3.7+
@@ -120,14 +130,66 @@ def _complain(key, message):
 
 
 def _complete(name):
-    """The module object when `name` is imported and finished executing, else None."""
+    """The module object when `name` is imported and finished executing, else None. Runs no code of
+    the module: a LazyLoader module executes at its first attribute access, so it is read through
+    object.__getattribute__ and counts as not executed until it has been."""
     module = sys.modules.get(name)
     if module is None:
         return None
-    spec = getattr(module, "__spec__", None)
+    if name in _running:
+        return None  # executing under one of our proxy loaders, in some thread
+    if name in _hooking:
+        return module  # its exec_module just returned under one of our hooks
+    if _is_lazy(module):
+        return None
+    namespace = _namespace(module)
+    spec = namespace.get("__spec__") if namespace is not None else getattr(module, "__spec__", None)
     if spec is not None and getattr(spec, "_initializing", False):
         return None
+    if namespace is not None and _executing(namespace, module):
+        return None
     return module
+
+
+def _namespace(module):
+    """module.__dict__ without calling the module's own __getattribute__, or None."""
+    try:
+        namespace = object.__getattribute__(module, "__dict__")
+    except Exception:  # noqa: BLE001 - an object without a __dict__ in sys.modules
+        return None
+    return namespace if type(namespace) is dict else None
+
+
+def _is_lazy(module):
+    """A module importlib.util.LazyLoader made and that has not executed yet (or is executing)."""
+    cls = type(module)
+    return cls.__name__ == "_LazyModule" and cls.__module__ == "importlib.util"
+
+
+def _executing(namespace, module):
+    """A module executed by hand (module_from_spec + exec_module) has no spec._initializing: it is
+    still executing (or about to) while a `<module>` frame of it, or an exec_module(module) call for
+    it (LazyLoader's imports threading first), is on this thread's stack. Only this thread's:
+    sys._current_frames() corrupts memory in isolated subinterpreters of 3.12.1 and 3.13.0; what
+    our proxy loaders run is in _running, whichever thread runs it."""
+    try:
+        frame = sys._getframe(1)
+    except Exception:  # noqa: BLE001 - not CPython
+        return False
+    seen = 0
+    while frame is not None and seen < 10000:
+        code = frame.f_code
+        if frame.f_globals is namespace and code.co_name == "<module>":
+            return True
+        if code.co_name == "exec_module" and "module" in code.co_varnames:
+            try:
+                if frame.f_locals.get("module") is module:
+                    return True
+            except Exception:  # noqa: BLE001
+                pass
+        frame = frame.f_back
+        seen += 1
+    return False
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -156,24 +218,71 @@ class _PatchkitLoader(object):
         """The real loader back in the module and its spec (nobody downstream must see the proxy);
         (loader, spec, name): the spec's name, not module.__name__, which _decimal says is "decimal"."""
         loader = self.__dict__["_patchkit_loader"]
-        spec = getattr(module, "__spec__", None)
+        # Through the namespace: an attribute of a lazy module would execute it (again).
+        namespace = _namespace(module) or {}
+        spec = namespace.get("__spec__")
+        name = getattr(spec, "name", None) or namespace.get("__name__") or module.__name__
         try:
-            if getattr(module, "__loader__", None) is self:
-                module.__loader__ = loader
+            if namespace.get("__loader__") is self:
+                namespace["__loader__"] = loader
             if spec is not None and spec.loader is self:
                 spec.loader = loader
         except Exception:
             pass
-        return loader, spec, getattr(spec, "name", None) or module.__name__
+        return loader, spec, name
 
     def exec_module(self, module):
         loader, spec, name = self._unproxy(module)
-        self._execute(loader, module, name)
-        if _on_spec_executed not in getattr(spec, "__dict__", {}).get(_HOOKS, ()):
-            _hooked(name, True)  # importlib.reload: no spec hook will tell us
+        with _lock:
+            _running.add(name)
+        try:
+            self._execute(loader, module, name)
+        finally:
+            with _lock:
+                _running.discard(name)
+        hooks = self.__dict__.get(_HOOKS)
+        if hooks is not None:  # a lazy module's proxy: every bundle that watched it
+            _run_hooks(name, hooks, True)
+        elif _on_spec_executed not in getattr(spec, "__dict__", {}).get(_HOOKS, ()):
+            _hooked(name, True)  # importlib.reload, or an overlay's proxy on an unwatched spec
 
     def _execute(self, loader, module, name):
         loader.exec_module(module)
+
+
+class _LegacyLoader(object):
+    """Proxy around a loader that has load_module and no exec_module (zipimport on 3.8 and 3.9):
+    every attribute is forwarded, so it has no exec_module either."""
+
+    def __init__(self, loader):
+        self.__dict__["_patchkit_loader"] = loader
+
+    def __getattr__(self, name):
+        return getattr(self.__dict__["_patchkit_loader"], name)
+
+    def __repr__(self):
+        return "<" + _PREFIX.lower() + " patch loader for " + repr(self.__dict__["_patchkit_loader"]) + ">"
+
+    def load_module(self, fullname):
+        with _lock:
+            _running.add(fullname)
+        try:
+            module = self.__dict__["_patchkit_loader"].load_module(fullname)
+        finally:
+            with _lock:
+                _running.discard(fullname)
+        real = self.__dict__["_patchkit_loader"]
+        namespace = _namespace(module) or {}
+        try:  # importlib.reload gives the module our spec: nobody downstream must see the proxy
+            if namespace.get("__loader__") is self:
+                namespace["__loader__"] = real
+            spec = namespace.get("__spec__")
+            if spec is not None and spec.loader is self:
+                spec.loader = real
+        except Exception:  # noqa: BLE001
+            pass
+        _hooked(fullname, True)
+        return module
 
 
 class _OverlayLoader(_PatchkitLoader):
@@ -255,6 +364,13 @@ class _PatchkitFinder(object):
     """First on sys.meta_path: a set lookup, None for every module it does not watch."""
 
     def find_spec(self, fullname, path=None, target=None):
+        unseen = _unseen[0]
+        if unseen:
+            modules = sys.modules
+            for name in unseen:
+                if name in modules:
+                    _notice_arrivals(unseen)
+                    break
         if _deferred:
             _drain_deferred()
         if fullname not in _WATCH:
@@ -283,8 +399,14 @@ class _PatchkitFinder(object):
         if spec is None:
             return None
         loader = spec.loader
+        if loader is not None and not hasattr(loader, "exec_module") and hasattr(loader, "load_module"):
+            # A legacy loader (zipimport before 3.10): _load_unlocked calls load_module, never
+            # setting spec._initializing; a proxy that has only load_module hears of the end.
+            if not isinstance(loader, _LegacyLoader):
+                spec.loader = _LegacyLoader(loader)
+            return spec
         if loader is None or not hasattr(loader, "exec_module"):
-            # A namespace package (or a legacy loader): leave the spec alone, look again later.
+            # A namespace package: leave the spec alone, look again later.
             with _lock:
                 _deferred.add(fullname)
             return spec
@@ -318,13 +440,19 @@ def _watch_spec(spec):
     try:
         hooks = spec.__dict__.get(_HOOKS)
         if hooks is not None:
-            hooks.append(_on_spec_executed)
+            if _on_spec_executed not in hooks:
+                hooks.append(_on_spec_executed)
             return True
         base = type(spec)
         cls = _spec_classes.get(base)
         if cls is None:
-            prop = property(_get_initializing, _set_initializing)
-            cls = type(base.__name__, (base,), {"__slots__": (), "_initializing": prop, "__module__": base.__module__})
+            attributes = {
+                "__slots__": (),
+                "_initializing": property(_get_initializing, _set_initializing),
+                "loader_state": property(_get_loader_state, _set_loader_state),
+                "__module__": base.__module__,
+            }
+            cls = type(base.__name__, (base,), attributes)
             _spec_classes[base] = cls
         spec.__dict__[_HOOKS] = [_on_spec_executed]
         spec.__class__ = cls
@@ -355,22 +483,100 @@ def _set_initializing(spec, value):
     # The `finally` of _load_unlocked: executed (still in sys.modules) or raised (already removed).
     if name not in sys.modules:
         return
-    failed = None
     # While the callbacks run, every bundle's _drain_deferred leaves this module to its callback, so
     # that the bundles apply in the order they hooked the spec (not whichever imports something first).
     spec.__dict__[_DELIVERING] = True
     try:
-        for hook in hooks:
-            try:
-                hook(name)
-            except PatchRequiredError as error:
-                failed = failed or error
-            except Exception:  # noqa: BLE001 - another bundle's hook never breaks the import
-                pass
+        _run_hooks(name, hooks, True)
     finally:
         spec.__dict__.pop(_DELIVERING, None)
-    if failed is not None:
+
+
+def _run_hooks(name, hooks, raising):
+    """Every bundle's callback for the end of `name`'s import, in order; a `require` failure is raised
+    after all ran (only where the import itself can fail: not inside some other module's find_spec)."""
+    failed = None
+    for hook in hooks:
+        try:
+            hook(name)
+        except PatchRequiredError as error:
+            failed = failed or error
+        except Exception:  # noqa: BLE001 - another bundle's hook never breaks the import
+            pass
+    if failed is not None and raising:
         raise failed
+
+
+def _unwatch_spec(module):
+    """The spec of a module executed without _load_unlocked (by hand, lazily) keeps our subclass:
+    give it back its class and return its callbacks (empty when it is not watched)."""
+    namespace = _namespace(module) if module is not None else None
+    spec = namespace.get("__spec__") if namespace is not None else None
+    try:
+        hooks = spec.__dict__.pop(_HOOKS, None) if spec is not None else None
+        if hooks is None:
+            return ()
+        spec.__class__ = type(spec).__mro__[1]
+    except Exception:  # noqa: BLE001
+        return ()
+    return hooks
+
+
+def _get_loader_state(spec):
+    return spec.__dict__.get("loader_state")
+
+
+def _set_loader_state(spec, value):
+    """importlib.util.LazyLoader.exec_module stores the module's state here and makes it lazy: the
+    module executes at its first attribute access, through spec.loader, never through
+    _load_unlocked. Our callbacks move to a proxy put in spec.loader, and the spec gets its class back."""
+    spec.__dict__["loader_state"] = value
+    if type(value) is dict and "__class__" in value and "__dict__" in value:
+        try:
+            hooks = spec.__dict__.pop(_HOOKS, None)
+            spec.__class__ = type(spec).__mro__[1]
+            if hooks:
+                _lazy_proxy(spec, hooks)
+        except Exception:  # noqa: BLE001 - never break the import
+            pass
+
+
+def _lazy_proxy(spec, hooks):
+    """Put a proxy around spec.loader that runs `hooks` once the lazy module has executed; True when done."""
+    loader = spec.loader
+    if loader is None or not hasattr(loader, "exec_module"):
+        return False
+    attributes = getattr(loader, "__dict__", None)
+    theirs = attributes.get(_HOOKS) if type(attributes) is dict else None
+    if theirs is not None:  # another bundle's proxy: add to its callbacks
+        for hook in hooks:
+            if hook not in theirs:
+                theirs.append(hook)
+        return True
+    proxy = _PatchkitLoader(loader)
+    proxy.__dict__[_HOOKS] = list(hooks)
+    spec.loader = proxy
+    return True
+
+
+def _hook_lazy(name, module):
+    """A lazy module seen in sys.modules (made lazy outside our finder, or before it): hear of its
+    execution. True when a proxy loader will tell us; False to look again at the next import."""
+    namespace = _namespace(module)
+    spec = namespace.get("__spec__") if namespace is not None else None
+    if spec is None:
+        return False
+    state = spec.__dict__.get("loader_state")
+    if type(state) is dict and state.get("is_loading"):
+        return False  # executing right now (3.12.3+ keep the lazy class until it ends): complete soon
+    try:
+        hooks = spec.__dict__.get(_HOOKS)
+        if hooks is not None:  # still our subclass: LazyLoader set loader_state before it existed
+            _set_loader_state(spec, state)
+            hooks = [_on_spec_executed]
+        return _lazy_proxy(spec, hooks or [_on_spec_executed])
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _on_spec_executed(name):
@@ -397,12 +603,62 @@ def _delivering(module):
     return bool(getattr(spec, "__dict__", {}).get(_DELIVERING))
 
 
-def _drain_deferred():
+def _drain_deferred(importing=False):
+    """Apply what waits for a deferred module that has finished executing. No lock is held while a
+    module is looked at: looking may run code (an import of its own comes back to find_spec).
+    `importing`: a target module not imported yet is imported (install() does, find_spec does not)."""
     with _lock:
-        ready = [name for name in _deferred if _complete(name) is not None and not _delivering(sys.modules[name])]
+        names = list(_deferred)
+    ready = []
+    hooked = []
+    for name in names:
+        module = sys.modules.get(name)
+        if module is not None and _is_lazy(module):
+            if _hook_lazy(name, module):
+                hooked.append(name)  # its proxy loader tells us when it executes: no need to look again
+        elif _complete(name) is not None and not _delivering(module):
+            ready.append(name)
+    if hooked:
+        with _lock:
+            _deferred.difference_update(hooked)
+    if not ready:
+        return
+    with _lock:
+        ready = [name for name in ready if name in _deferred]  # another thread may have taken it
         _deferred.difference_update(ready)
-    for name in ready:
-        _executed(name, importing=False)
+    for name in sorted(ready):
+        hooks = _unwatch_spec(sys.modules.get(name))
+        _executed(name, importing=importing)
+        others = [hook for hook in hooks if hook is not _on_spec_executed]
+        if others:
+            _run_hooks(name, others, False)  # another bundle that watched the spec hears of it too
+
+
+def _notice_arrivals(names):
+    """A watched module that reached sys.modules without passing through our finder (a finder put in
+    front of ours later: pytest's assertion rewriter, typeguard, jaxtyping; a module object put there
+    by hand) is deferred like one we found: applied once it has finished executing. find_spec looks
+    for the names not seen yet; install() and report() for every watched name, and a module object
+    that replaced the one seen counts as new."""
+    modules = sys.modules
+    arrived = []
+    for name in names:
+        module = modules.get(name)
+        if module is not None and _known.get(name) is not module:
+            _known[name] = module
+            arrived.append((name, module))
+    if not arrived:
+        return
+    with _lock:
+        _unseen[0] = tuple(name for name in _unseen[0] if name not in _known)
+    for name, module in arrived:
+        namespace = _namespace(module)
+        spec = namespace.get("__spec__") if namespace is not None else None
+        if spec is not None and getattr(spec, "_initializing", False) and not _is_lazy(module):
+            _watch_spec(spec)  # still importing by the other route: hear of its end
+        _debug(name + " seen in sys.modules: applied once it has executed")
+    with _lock:
+        _deferred.update(name for name, _ in arrived)
 
 
 def _executed(name, importing=True, raising=False):
@@ -443,7 +699,10 @@ def _apply(keys, importing, core=None, raising=False):
             return
         for key, state, reason, fresh in _apply_all(core, mine, importing):
             with _lock:
-                _state[key] = (state, reason)
+                previous = _state.get(key)
+                # Heard of twice (a hook and a deferred check): the first answer stays.
+                if not (reason == "already applied" and previous is not None and previous[0] == "applied"):
+                    _state[key] = (state, reason)
                 if fresh:
                     _stats["applications"] += 1
             if state in ("error", "skipped") and reason:
@@ -607,6 +866,23 @@ def _unpack(raw):
         return slots, rebuild
     if isinstance(raw, _FunctionType):
         return [("func", raw)], lambda w: w["func"]
+    kind = type(raw)
+    if kind.__module__ == "functools" and kind.__name__ == "cached_property" and isinstance(raw.func, _FunctionType):
+        # Rebuilt around the wrapper; _set_all calls __set_name__, as the class statement did.
+        return [("func", raw.func)], lambda w: kind(w["func"])
+    if kind.__module__ == "functools" and kind.__name__ == "singledispatchmethod":
+        inner, rebuild_inner = _unpack(raw.func)  # a plain function, or a classmethod/staticmethod
+        if inner is None:
+            return None, None
+
+        def rebuild_dispatch(w):
+            new = kind(rebuild_inner(w))
+            for cls, implementation in list(raw.dispatcher.registry.items()):
+                if cls is not object:  # the overloads registered with @x.register stay
+                    new.register(cls, implementation)
+            return new
+
+        return inner, rebuild_dispatch
     return None, None
 
 
@@ -757,7 +1033,7 @@ def _apply_wrap(key, how, importing):
     target = _BY_KEY[key]
     module = _module(target[1], importing)
     if module is None:
-        return "pending", "module " + target[1] + " not imported yet", False
+        return "pending", _pending_reason(target) or "module " + target[1] + " not imported yet", False
     owner, name, gone = _owner_of(module, target)
     if gone:
         return "error", gone, False
@@ -793,7 +1069,7 @@ def _apply_wrap(key, how, importing):
         return "error", "TARGETS[%r] has no wrapper factory" % key, False
     wrappers = {}
     for slot, func in funcs:
-        wrapper = factory(func)
+        wrapper = _resolving_like(factory(func), func)
         _mark(wrapper, key)
         wrappers[slot] = wrapper
     new = rebuild(wrappers)
@@ -804,10 +1080,81 @@ def _apply_wrap(key, how, importing):
     return "applied", drift, True
 
 
+def _resolving_like(wrapper, original):
+    """The wrapper as a function whose globals are its target's, when its code reads no global of
+    the core that the target's module does not hold too (the generated wrappers reach the bundle's
+    helpers through closure variables); otherwise the wrapper as it is. TorchScript compiles the
+    original's source (inspect unwraps) but resolves its names in the wrapper's __globals__."""
+    if not isinstance(wrapper, _FunctionType):
+        return wrapper
+    inner = original
+    seen = 0
+    while isinstance(getattr(inner, "__wrapped__", None), _FunctionType) and seen < 100:
+        inner = inner.__wrapped__
+        seen += 1
+    if not isinstance(inner, _FunctionType):
+        return wrapper
+    theirs = inner.__globals__
+    mine = wrapper.__globals__
+    if theirs is mine:
+        return wrapper
+    names = _code_names(wrapper.__code__)  # attribute names too: a clash among them is checked below
+    clashes = [n for n in names if _lookup(mine, n) is not _lookup(theirs, n)]
+    reads = _global_names(wrapper.__code__).intersection(clashes) if clashes else ()
+    if reads:
+        _debug("the wrapper of %s reads %s from the core: it keeps the core's globals" % (inner.__qualname__, ", ".join(sorted(reads))))
+        return wrapper
+    new = _FunctionType(wrapper.__code__, theirs, wrapper.__name__, wrapper.__defaults__, wrapper.__closure__)
+    new.__kwdefaults__ = wrapper.__kwdefaults__
+    new.__dict__.update(wrapper.__dict__)
+    for attribute in ("__qualname__", "__doc__", "__module__", "__annotations__"):
+        setattr(new, attribute, getattr(wrapper, attribute))
+    return new
+
+
+_MISSING = object()
+
+
+def _lookup(namespace, name):
+    """What a global load of `name` finds in functions with these globals (then their builtins)."""
+    if name in namespace:
+        return namespace[name]
+    builtins = namespace.get("__builtins__")
+    if isinstance(builtins, dict):
+        return builtins.get(name, _MISSING)
+    return getattr(builtins, name, _MISSING)
+
+
+def _code_names(code):
+    """co_names of a code object and of the code nested in it (attribute names included)."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if type(const) is type(code):
+            names.update(_code_names(const))
+    return names
+
+
+def _global_names(code):
+    """The names a code object (and the code nested in it) reads or writes as globals."""
+    import dis
+
+    names = set()
+    for instruction in dis.get_instructions(code):
+        if instruction.opname in ("LOAD_GLOBAL", "STORE_GLOBAL", "DELETE_GLOBAL", "LOAD_NAME"):
+            names.add(instruction.argval)
+    for const in code.co_consts:
+        if type(const) is type(code):
+            names.update(_global_names(const))
+    return names
+
+
 def _set_all(owner, name, raw, new):
     """Replace `name` in the owner, and every other entry of the same __dict__ that holds the same raw
     object (a class body's `__call__ = _call_impl`): each of them is a way to reach the original."""
     setattr(owner, name, new)
+    set_name = getattr(type(new), "__set_name__", None)
+    if set_name is not None and new is not raw and isinstance(owner, type):
+        set_name(new, owner, name)  # a rebuilt cached_property learns its attribute name
     for other, value in list(owner.__dict__.items()):
         if value is raw and other != name:
             setattr(owner, other, new)
@@ -819,7 +1166,9 @@ def _rebind(original, replacement, names, modules):
     for module in modules:
         if not isinstance(module, module_type):
             continue
-        namespace = module.__dict__
+        namespace = _namespace(module)  # module.__dict__ would execute a lazy module
+        if namespace is None:
+            continue
         for name in names:
             if namespace.get(name) is original:
                 namespace[name] = replacement
@@ -1293,11 +1642,7 @@ def trace(key, start, error):
     Built without the json module and guarded against re-entry, so tracing json or os cannot recurse.
     A relative trace path is made absolute once, so os.chdir() and children with cwd= write to the same file."""
     if not _TRACE:
-        path = os.environ.get(_PREFIX + "_PATCH_TRACE") or None
-        if path is not None:
-            path = os.path.abspath(path)
-            os.environ[_PREFIX + "_PATCH_TRACE"] = path
-        _TRACE.append(path)
+        _trace_path()
     if _TRACE[0] is None or getattr(_tracing, "busy", False):
         return
     _tracing.busy = True
@@ -1305,6 +1650,8 @@ def trace(key, start, error):
         from time import perf_counter
 
         duration = perf_counter() - start
+        if error is not None and not isinstance(error, str):
+            error = getattr(error, "__name__", None) or str(error)  # the wrappers pass the class
         exception = "null" if error is None else _json_str(error)
         line = '{"duration": %r, "exception": %s, "pid": %d, "target": %s}\n' % (
             duration,
@@ -1321,6 +1668,18 @@ def trace(key, start, error):
         pass
     finally:
         _tracing.busy = False
+
+
+def _trace_path():
+    """The trace file, made absolute against the directory current when the loader installed itself
+    (or at the first traced call), and exported so that children started with another cwd= agree."""
+    if not _TRACE:
+        path = os.environ.get(_PREFIX + "_PATCH_TRACE") or None
+        if path is not None:
+            path = os.path.abspath(path)
+            os.environ[_PREFIX + "_PATCH_TRACE"] = path
+        _TRACE.append(path)
+    return _TRACE[0]
 
 
 def _json_str(text):
@@ -1355,20 +1714,48 @@ def arguments(original, args, kwargs):
 
 
 def report():
-    """Verify protocol: {"module:qualname": {"state": applied|pending|skipped|error, "reason": str|None}}."""
+    """Verify protocol: {"module:qualname": {"state": applied|pending|skipped|error, "reason": str|None}}.
+    A watched module imported by a route that bypassed the finder, or executed by hand, is applied
+    first, so the answer is about what sys.modules holds now."""
+    if not _installed and any(_is_stub(f) for f in sys.meta_path):
+        install()  # what the stub would do at the next import (the sentinel came past it)
+    if _installed:
+        try:
+            _notice_arrivals(_WATCH_ORDER)
+            if _deferred:
+                _drain_deferred()
+        except Exception as error:  # noqa: BLE001 - report() always answers
+            _complain("<report>", "report(): " + _describe(error))
     with _lock:
         states = dict(_state)
     result = {}
     for target in _TARGETS:
         state, reason = states.get(target[0], ("pending", None))
-        if state == "pending" and reason is None:
-            reason = "sentinel " + target[2] + " not imported yet" if target[2] not in _fired else "module not imported"
+        if state == "pending" and (reason is None or reason.endswith(" not imported yet")):
+            reason = _pending_reason(target) or reason
             if os.environ.get(_PREFIX + "_PATCH_DISABLE") == "1":
                 reason = "disabled by " + _PREFIX + "_PATCH_DISABLE=1"
             elif not _installed and not any(_is_stub(f) for f in sys.meta_path):
                 reason = "install() has not run (no .pth stub found)"
         result[target[0]] = {"state": state, "reason": reason}
     return result
+
+
+def _pending_reason(target):
+    """Why a target is still pending, from what sys.modules holds now."""
+    for name, what in ((target[2], "sentinel "), (target[1], "module ")):
+        module = sys.modules.get(name)
+        if module is None:
+            if name == target[2] and name not in _fired:
+                return "sentinel " + name + " not imported yet"
+            continue
+        if _is_lazy(module):
+            return what + name + " is imported lazily (importlib.util.LazyLoader) and not executed yet"
+        if _complete(name) is None:
+            return what + name + " is still executing"
+    if target[1] not in sys.modules:
+        return "module " + target[1] + " not imported"
+    return None
 
 
 def stats():
@@ -1400,6 +1787,8 @@ def install():
         if _installed:
             return
         _installed.append(True)
+        if not _TRACE and os.environ.get(_PREFIX + "_PATCH_TRACE"):
+            _trace_path()
         finder = _PatchkitFinder()
         _finder.append(finder)  # before the lock is released: a concurrent adopt() must find it
     try:
@@ -1413,14 +1802,11 @@ def install():
         else:
             sys.meta_path.insert(0, finder)
         _debug("finder installed in pid " + str(os.getpid()) + "; sentinels: " + ", ".join(sorted(_SENTINELS)))
-        for name in sorted(_WATCH):
-            if name not in sys.modules:
-                continue
-            if _complete(name) is None:
-                with _lock:
-                    _deferred.add(name)  # mid-import: applied on the next find_spec after it completes
-            else:
-                _executed(name)
+        # Watched modules imported already are deferred (a mid-import one applied when it completes),
+        # then every complete one is applied.
+        _notice_arrivals(_WATCH_ORDER)
+        if _deferred:
+            _drain_deferred(importing=True)
     except Exception as error:  # noqa: BLE001 - never a traceback at start-up
         _complain("<install>", "install() failed: " + _describe(error))
 

@@ -10,10 +10,16 @@ export interface InjectorInput {
   envPrefix: string;
   /** Module names the finder hands over to the loader. */
   watch: string[];
+  /** Sentinels: one imported past the finder (by a finder in front of it) makes it hand over too. */
+  sentinels: string[];
 }
 
 export const injectorValues = (input: InjectorInput): Record<string, string> => ({
   LOADER_MODULE: pyStr(input.loader),
   ENV: input.envPrefix,
   WATCH_SET: `frozenset({${[...new Set(input.watch)].sort().map(pyStr).join(', ')}})`,
+  SENTINEL_TUPLE: pyTuple([...new Set(input.sentinels)].sort()),
 });
+
+const pyTuple = (names: string[]): string =>
+  names.length === 1 ? `(${pyStr(names[0])},)` : `(${names.map(pyStr).join(', ')})`;

@@ -39,6 +39,7 @@ const injector = (model: BundleModel): Record<string, string> =>
     envPrefix: model.envPrefix,
     // The core too: when a user imports it by hand, the loader must still run it (its blocks cut out).
     watch: [...model.targets.flatMap((t) => [t.sentinel, t.module]), ...bindingModules(model), model.modules.core],
+    sentinels: model.targets.map((t) => t.sentinel),
   });
 
 const common = (model: BundleModel): Record<string, string> => ({
@@ -63,7 +64,9 @@ const HOW_TEXT: Record<string, string[]> = {
     '    ("wrap", factory)       factory(original) returns what takes the original\'s place; the loader',
     '                            rebuilds the same kind of object (method, classmethod, property...) and',
     '                            re-points `from x import f` copies. arguments(original, args, kwargs)',
-    "                            gives a call's arguments by parameter name.",
+    "                            gives a call's arguments by parameter name. A wrapper that reads no",
+    "                            global of this file runs with its target's globals, as TorchScript",
+    '                            needs; bind what it uses in the factory, above `def wrapper` (README).',
   ],
   replace: [
     '    ("replace", "code")     the definition in its module\'s block below gives the original function',

@@ -1,10 +1,13 @@
 def __PATCHKIT_FACTORY__(original):
     """Trace wrapper for __PATCHKIT_TARGET__: one JSON line per async generator, written when it finishes."""
     # Target: __PATCHKIT_DEF__
+    # The bundle's helpers as closure variables: the wrapper runs with its target's globals, where
+    # TorchScript resolves the names of the original's source, so it reads no global of this file.
+    clock, record = time.perf_counter, trace
 
     @functools.wraps(original)
     async def wrapper(*args, **kwargs):
-        start = time.perf_counter()
+        start = clock()
         error = None
         agen = original(*args, **kwargs)
         try:
@@ -24,9 +27,9 @@ def __PATCHKIT_FACTORY__(original):
         except GeneratorExit:
             raise
         except BaseException as exc:
-            error = type(exc).__name__
+            error = type(exc)
             raise
         finally:
-            trace(__PATCHKIT_KEY__, start, error)
+            record(__PATCHKIT_KEY__, start, error)
 
     return wrapper
