@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs
 import type { PythonParser } from '../parser/adapter.js';
 import { decodeSource } from './decode.js';
 import { extractFacts } from './extract.js';
+import { gatherCaptures } from './gather.js';
 import type { FileFacts } from './facts.js';
 import { recoverDefinitions } from './recover.js';
 
@@ -25,7 +26,7 @@ export const readSource = (path: string): Buffer => {
 
 export const scanFile = (parser: PythonParser, path: string): FileFacts => {
   const decoded = decodeSource(readSource(path));
-  const facts = parser.withTree(decoded.text, (_root, captures) => extractFacts(decoded.text, captures));
+  const facts = parser.withTree(decoded.text, (tree) => extractFacts(decoded.text, gatherCaptures(tree, decoded.text)));
   if (facts.errorRanges.length > 0)
     facts.defs = recoverDefinitions(parser, decoded.text, facts.defs, facts.errorRanges);
   return { ...facts, decodeProblem: decoded.problem, encoding: decoded.encoding };

@@ -11,7 +11,7 @@ import type { FileFacts } from './facts.js';
 import type { Diagnostic, ScanResult } from './model.js';
 import { assemble, type ParsedFile } from './package.js';
 import { parseFiles } from './pool.js';
-import { querySource, queryVersion } from './queries.js';
+import { querySources, queryVersion } from './queries.js';
 import { readResult, resultJson, resultKey, writeResult } from './result-cache.js';
 import { PATCHKIT_VERSION } from '../version.js';
 
@@ -86,7 +86,7 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
     facts = await queryInterpreter(resolveInterpreter({ python: options.python, env, cwd: options.cwd }));
     located = await locateTarget(options.target, facts, { cwd: options.cwd });
   }
-  const query = querySource();
+  const query = querySources();
   const identity = `${located.topLevel}\0${located.portions.join('\0')}`;
   const version = `${PATCHKIT_VERSION}-${queryVersion()}`;
   const dir = cacheDir(env);

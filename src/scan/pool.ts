@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { loadParser, type ParserKind } from '../parser/adapter.js';
+import { loadParser, type ParserKind, type QuerySources } from '../parser/adapter.js';
 import { scanFile } from './file.js';
 import type { WorkerResponse, WorkerResult } from './worker.js';
 
@@ -16,7 +16,7 @@ export interface ParseOutcome {
   parserKind: ParserKind;
 }
 
-const parseInline = async (paths: string[], kind: ParserKind | 'auto', query: string): Promise<ParseOutcome> => {
+const parseInline = async (paths: string[], kind: ParserKind | 'auto', query: QuerySources): Promise<ParseOutcome> => {
   const parser = await loadParser(kind, query);
   const results = paths.map((path): WorkerResult => {
     try {
@@ -30,7 +30,7 @@ const parseInline = async (paths: string[], kind: ParserKind | 'auto', query: st
 
 export const parseFiles = async (
   paths: string[],
-  options: { kind: ParserKind | 'auto'; query: string; onProgress?: (done: number, total: number) => void },
+  options: { kind: ParserKind | 'auto'; query: QuerySources; onProgress?: (done: number, total: number) => void },
 ): Promise<ParseOutcome> => {
   if (paths.length <= INLINE_LIMIT) return parseInline(paths, options.kind, options.query);
   const threads = Math.max(1, Math.min(availableParallelism(), Math.ceil(paths.length / BATCH)));

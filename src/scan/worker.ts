@@ -1,6 +1,6 @@
 /** Worker thread: owns one parser, turns file paths into FileFacts. Errors travel back per file. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadParser, type ParserKind } from '../parser/adapter.js';
+import { loadParser, type ParserKind, type QuerySources } from '../parser/adapter.js';
 import { scanFile } from './file.js';
 import type { FileFacts } from './facts.js';
 
@@ -16,7 +16,7 @@ export interface WorkerResponse {
   results: WorkerResult[];
 }
 
-const { kind, query } = workerData as { kind: ParserKind | 'auto'; query: string };
+const { kind, query } = workerData as { kind: ParserKind | 'auto'; query: QuerySources };
 const parser = await loadParser(kind, query);
 parentPort?.postMessage({ ready: parser.kind });
 parentPort?.on('message', (request: WorkerRequest) => {
