@@ -4,7 +4,8 @@ finder's cost per import.
 
 Usage: python3 startup.py <runs> <modules.txt> <with-bundle> <without> [<label>=<python> ...]
 The labelled interpreters are references that differ from <without> by one .pth (what any .pth
-costs, what a .pth that imports one module costs): reported next to the bundle, not judged.
+costs, what a .pth that imports one empty module costs): the bundle's overhead is judged against
+the second, the floor of any .pth that loads code.
 Each child is started with posix_spawn and reaped with wait4, so its wall time and its own CPU
 time (user + system) are both measured, without a Python parent's subprocess machinery in between.
 Prints one JSON object.
@@ -92,6 +93,10 @@ print(json.dumps({
     "runs": runs,
     "wall": {label: statistics.median(v) for label, v in wall.items()},
     "cpu": {label: statistics.median(v) for label, v in cpu.items()},
+    # What each venv adds to `python -c pass`: the median of its differences from the bare venv's run of
+    # the same round (adjacent in time, so a machine that slows down for a while moves both alike).
+    "overheadWall": {label: statistics.median(a - b for a, b in zip(v, wall["without"])) for label, v in wall.items()},
+    "overheadCpu": {label: statistics.median(a - b for a, b in zip(v, cpu["without"])) for label, v in cpu.items()},
     "importsWith": statistics.median(imports["with"]), "importsWithout": statistics.median(imports["without"]),
     "modules": len(modules), **finder,
 }))

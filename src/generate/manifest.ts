@@ -96,7 +96,7 @@ export const bundleFileNames = (name: string) => ({
 
 /**
  * What a start through the `.pth` needs in site-packages, modules before the hook that imports them:
- * for the tools and tests that copy a bundle in by hand instead of running `patchkit install`.
+ * for the tests that copy a bundle in by hand instead of running `patchkit install`.
  */
 export const pthRuntimeFiles = (f: ReturnType<typeof bundleFileNames>) => [f.loader, f.core, f.injector, f.pth];
 

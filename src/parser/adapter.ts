@@ -20,6 +20,7 @@ export interface SyntaxNode {
   readonly namedChildren: (SyntaxNode | null)[];
   readonly childCount: number;
   child(index: number): SyntaxNode | null;
+  namedChild(index: number): SyntaxNode | null;
   childForFieldName(name: string): SyntaxNode | null;
 }
 
@@ -30,22 +31,52 @@ export interface Capture {
 
 export type ParserKind = 'native' | 'wasm';
 
+/**
+ * The two compiled queries: `all` is every grammars/*.scm file, `structure` only structure.scm
+ * (definitions, scopes, control flow, imports, errors), for the function bodies where nothing
+ * else is kept (scan/gather.ts).
+ */
+export type QueryName = 'all' | 'structure';
+
+export interface QuerySources {
+  all: string;
+  structure: string;
+}
+
+/** String indices (UTF-16 code units, as `startIndex`), end exclusive. */
+export interface IndexRange {
+  startIndex: number;
+  endIndex: number;
+}
+
+export interface ParsedTree {
+  readonly root: SyntaxNode;
+  /** Whether `captures` takes a range (checked once per binding: scan/gather.ts falls back without). */
+  readonly rangeCaptures: boolean;
+  /**
+   * The query's captures in `node`'s subtree, in document order; with a range (never ending at 0,
+   * which tree-sitter reads as "to the end"), only captures of nodes that intersect it, from every
+   * match whose root node intersects it.
+   */
+  captures(query: QueryName, node: SyntaxNode, range?: IndexRange): Capture[];
+}
+
 export interface PythonParser {
   readonly kind: ParserKind;
-  /** Parses, hands the root and the query's captures to `read`, then frees the tree at once. */
-  withTree<T>(source: string, read: (root: SyntaxNode, captures: Capture[]) => T): T;
+  /** Parses, hands the tree to `read`, then frees it at once: `read` must not keep nodes. */
+  withTree<T>(source: string, read: (tree: ParsedTree) => T): T;
 }
 
 /** `auto` tries native first, and falls back to wasm when the native addon cannot load. */
-export const loadParser = async (kind: ParserKind | 'auto', querySource: string): Promise<PythonParser> => {
+export const loadParser = async (kind: ParserKind | 'auto', queries: QuerySources): Promise<PythonParser> => {
   if (kind !== 'wasm') {
     try {
       const { loadNativeParser } = await import('./native.js');
-      return loadNativeParser(querySource);
+      return loadNativeParser(queries);
     } catch (error) {
       if (kind === 'native') throw error;
     }
   }
   const { loadWasmParser } = await import('./wasm.js');
-  return loadWasmParser(querySource);
+  return loadWasmParser(queries);
 };

@@ -74,14 +74,21 @@ const lineIndex = (source: string) => {
   };
 };
 
-const isInterfaceOnly = (body: SyntaxNode): boolean => {
-  for (const statement of body.namedChildren) {
-    if (!statement || statement.type === 'comment' || statement.type === 'pass_statement') continue;
+/** What an interface-only body can start with: a comment, `pass`, `...`, or a string and its prefix. */
+const INTERFACE_START = /^[#p."'rRuUbBfFtT]/;
+
+const isInterfaceOnly = (body: SyntaxNode, source: string): boolean => {
+  // Most bodies start with some other statement: decided without reading a node (each costs a
+  // native call and an object); otherwise the statements are read one by one, up to the first other.
+  if (!INTERFACE_START.test(source.slice(body.startIndex, body.startIndex + 1))) return false;
+  for (let i = 0; ; i++) {
+    const statement = body.namedChild(i);
+    if (!statement) return true;
+    if (statement.type === 'comment' || statement.type === 'pass_statement') continue;
     if (statement.type !== 'expression_statement' || statement.childCount !== 1) return false;
     const expression = statement.child(0);
     if (!expression || (expression.type !== 'string' && expression.type !== 'ellipsis')) return false;
   }
-  return true;
 };
 
 /** Collapsed first: `\s+as…$` on raw text backtracks quadratically over long blank runs. */
@@ -217,7 +224,7 @@ export const extractFacts = (source: string, captures: Capture[]): Omit<FileFact
       case 'function.body':
         if (!frame) break;
         frame.headerEnd = c.start;
-        if (frame.def) frame.def.interfaceOnly = isInterfaceOnly(c.node);
+        if (frame.def) frame.def.interfaceOnly = isInterfaceOnly(c.node, source);
         break;
       case 'class.superclasses':
         if (frame?.def) frame.def.signature = collapse(textOf(c));

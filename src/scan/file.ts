@@ -1,8 +1,10 @@
 /** Read, decode and extract one file. Runs in worker threads; never keeps a tree. */
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { PythonParser } from '../parser/adapter.js';
+import { contentHash } from './cache.js';
 import { decodeSource } from './decode.js';
 import { extractFacts } from './extract.js';
+import { gatherCaptures } from './gather.js';
 import type { FileFacts } from './facts.js';
 import { recoverDefinitions } from './recover.js';
 
@@ -23,10 +25,15 @@ export const readSource = (path: string): Buffer => {
   }
 };
 
-export const scanFile = (parser: PythonParser, path: string): FileFacts => {
-  const decoded = decodeSource(readSource(path));
-  const facts = parser.withTree(decoded.text, (_root, captures) => extractFacts(decoded.text, captures));
+/** The facts of one file, and with `hash` the content hash of the bytes they came from. */
+export const scanFile = (parser: PythonParser, path: string, hash = false): { facts: FileFacts; hash?: string } => {
+  const bytes = readSource(path);
+  const decoded = decodeSource(bytes);
+  const facts = parser.withTree(decoded.text, (tree) => extractFacts(decoded.text, gatherCaptures(tree, decoded.text)));
   if (facts.errorRanges.length > 0)
     facts.defs = recoverDefinitions(parser, decoded.text, facts.defs, facts.errorRanges);
-  return { ...facts, decodeProblem: decoded.problem, encoding: decoded.encoding };
+  return {
+    facts: { ...facts, decodeProblem: decoded.problem, encoding: decoded.encoding },
+    ...(hash ? { hash: contentHash(bytes) } : {}),
+  };
 };

@@ -6,12 +6,13 @@ import { stat } from 'node:fs/promises';
 import { isPathTarget, locatePath } from '../env/locate-path.js';
 import type { InterpreterFacts, LocatedTarget } from '../env/model.js';
 import type { ParserKind } from '../parser/adapter.js';
-import { cacheDir, noCache, openCache } from './cache.js';
+import { cacheDir, contentHash, noCache, openCache } from './cache.js';
 import type { FileFacts } from './facts.js';
+import { readSource } from './file.js';
 import type { Diagnostic, ScanResult } from './model.js';
 import { assemble, type ParsedFile } from './package.js';
 import { parseFiles } from './pool.js';
-import { querySource, queryVersion } from './queries.js';
+import { querySources, queryVersion } from './queries.js';
 import { readResult, resultJson, resultKey, writeResult } from './result-cache.js';
 import { PATCHKIT_VERSION } from '../version.js';
 
@@ -86,7 +87,7 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
     facts = await queryInterpreter(resolveInterpreter({ python: options.python, env, cwd: options.cwd }));
     located = await locateTarget(options.target, facts, { cwd: options.cwd });
   }
-  const query = querySource();
+  const query = querySources();
   const identity = `${located.topLevel}\0${located.portions.join('\0')}`;
   const version = `${PATCHKIT_VERSION}-${queryVersion()}`;
   const dir = cacheDir(env);
@@ -100,14 +101,28 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
     const hit = await readResult(dir, `${version}\0${identity}`, key);
     if (hit) return fromCache(hit.text, hit.diagnostics, located.files.length);
   }
-  const cache = options.cache === false ? noCache() : await openCache(identity, version, dir);
+  const caching = options.cache !== false;
+  const cache = caching ? await openCache(located.topLevel, located.portions.join('\0'), version, dir) : noCache();
   const known = new Map<string, FileFacts>();
   const toParse: string[] = [];
   for (const path of parsedPaths(located)) {
     const s = sizes.get(path);
-    const hit = s && cache.get(path, s.size, s.mtimeMs);
-    if (hit) known.set(path, hit);
-    else toParse.push(path); // changed, new, or vanished (the parse reports it)
+    // By content: the hash kept for an unchanged size and mtime, else the hash of the bytes now.
+    let hash = s && caching ? cache.knownHash(path, s) : undefined;
+    if (s && caching && hash === undefined) {
+      try {
+        hash = contentHash(readSource(path));
+      } catch {
+        // unreadable now: the parse reports it
+      }
+    }
+    const hit = hash !== undefined ? cache.get(hash) : undefined;
+    if (s && hash !== undefined && hit) {
+      known.set(path, hit);
+      cache.touch(path, s, hash);
+    } else {
+      toParse.push(path); // changed, new, or vanished (the parse reports it)
+    }
   }
   toParse.sort();
   const errors = new Map<string, string>();
@@ -116,6 +131,7 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
     const outcome = await parseFiles(toParse, {
       kind: options.parser ?? 'auto',
       query,
+      hash: caching,
       onProgress: options.onProgress,
     });
     parserKind = outcome.parserKind;
@@ -123,7 +139,8 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
       if ('facts' in r) {
         known.set(r.path, r.facts);
         const s = sizes.get(r.path);
-        if (s) cache.set(r.path, s.size, s.mtimeMs, r.facts);
+        // Under the hash of the bytes the worker parsed: a file rewritten meanwhile cannot mislabel them.
+        if (s && r.hash) cache.set(r.path, s, r.hash, r.facts);
       } else {
         errors.set(r.path, r.error);
       }

@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { loadParser, type ParserKind } from '../parser/adapter.js';
+import { loadParser, type ParserKind, type QuerySources } from '../parser/adapter.js';
 import { scanFile } from './file.js';
 import type { WorkerResponse, WorkerResult } from './worker.js';
 
@@ -16,11 +16,16 @@ export interface ParseOutcome {
   parserKind: ParserKind;
 }
 
-const parseInline = async (paths: string[], kind: ParserKind | 'auto', query: string): Promise<ParseOutcome> => {
+const parseInline = async (
+  paths: string[],
+  kind: ParserKind | 'auto',
+  query: QuerySources,
+  hash: boolean,
+): Promise<ParseOutcome> => {
   const parser = await loadParser(kind, query);
   const results = paths.map((path): WorkerResult => {
     try {
-      return { path, facts: scanFile(parser, path) };
+      return { path, ...scanFile(parser, path, hash) };
     } catch (error) {
       return { path, error: error instanceof Error ? error.message : String(error) };
     }
@@ -30,9 +35,15 @@ const parseInline = async (paths: string[], kind: ParserKind | 'auto', query: st
 
 export const parseFiles = async (
   paths: string[],
-  options: { kind: ParserKind | 'auto'; query: string; onProgress?: (done: number, total: number) => void },
+  options: {
+    kind: ParserKind | 'auto';
+    query: QuerySources;
+    /** Also hash each file's bytes (for the content-keyed cache). */
+    hash?: boolean;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<ParseOutcome> => {
-  if (paths.length <= INLINE_LIMIT) return parseInline(paths, options.kind, options.query);
+  if (paths.length <= INLINE_LIMIT) return parseInline(paths, options.kind, options.query, options.hash === true);
   const threads = Math.max(1, Math.min(availableParallelism(), Math.ceil(paths.length / BATCH)));
   const results: WorkerResult[] = [];
   let next = 0;
@@ -40,7 +51,7 @@ export const parseFiles = async (
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./worker.js', import.meta.url), {
-        workerData: { kind: options.kind, query: options.query },
+        workerData: { kind: options.kind, query: options.query, hash: options.hash === true },
       });
       const feed = () => {
         if (next >= paths.length) {

@@ -67,7 +67,7 @@ export const recoverDefinitions = (
     while (e < errors.length && errors[e][1] < from + 1) e++;
     if (e >= errors.length || errors[e][0] > to) continue;
     const chunk = lines.slice(from, to).join('\n');
-    const facts = parser.withTree(chunk, (_root, captures) => extractFacts(chunk, captures));
+    const facts = parser.withTree(chunk, (tree) => extractFacts(chunk, tree.captures('all', tree.root)));
     for (const def of facts.defs) recovered.push(shiftLines(def, from));
     replaced.push([from, to]);
   }

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const script = fileURLToPath(new URL('../../dist/tools/transparency.js', import.meta.url));
+const script = fileURLToPath(new URL('../../bench/build/transparency.js', import.meta.url));
 
 describe('npm run transparency', () => {
   it('json, textwrap and shlex pass exactly as unpatched, and the wrappers ran', async () => {

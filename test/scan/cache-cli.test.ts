@@ -32,6 +32,31 @@ describe('cache', () => {
   });
 });
 
+describe('cache by content', () => {
+  it('another copy of the package (a new venv, a release) parses only the files whose bytes differ', async () => {
+    const work = await tempDir();
+    const env = { ...process.env, PATCHKIT_CACHE_DIR: join(work, 'cache') };
+    const first = join(work, 'v1', 'hazardpkg');
+    const second = join(work, 'v2', 'hazardpkg');
+    await cp(fixture, first, { recursive: true });
+    await cp(fixture, second, { recursive: true });
+    await appendFile(join(second, 'lazy.py'), '\ndef in_the_next_release():\n    pass\n');
+    const cold = await scanPackageRun({ target: first, cwd: work, env });
+    expect(cold.parsed).toBe(cold.result.modules.length);
+    const next = await scanPackageRun({ target: second, cwd: work, env });
+    expect(next.parsed).toBe(1);
+    const fresh = await scanPackageRun({ target: second, cwd: work, env, cache: false });
+    expect(next.result).toEqual(fresh.result);
+    // An edit in place: its size and mtime moved, so it is read, hashed and, being new bytes, parsed.
+    await writeFile(join(second, 'lazy.py'), 'def rewritten():\n    pass\n');
+    const edited = await scanPackageRun({ target: second, cwd: work, env });
+    expect(edited.parsed).toBe(1);
+    expect(edited.result.modules.find((m) => m.name === 'hazardpkg.lazy')!.symbols.map((s) => s.qualname)).toEqual([
+      'rewritten',
+    ]);
+  });
+});
+
 describe('result cache (scan --json)', () => {
   it('a warm --json prints the cold output byte for byte, and never a stale one after an edit', async () => {
     const work = await tempDir();

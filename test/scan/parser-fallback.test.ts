@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadParser } from '../../src/parser/adapter.js';
-import { querySource } from '../../src/scan/queries.js';
+import { querySources } from '../../src/scan/queries.js';
 import { scanJson } from '../helpers/oracle.js';
 import { tempDir } from '../helpers/python.js';
 
@@ -12,8 +12,8 @@ const fixture = fileURLToPath(new URL('../fixtures/scan/hazardpkg', import.meta.
 
 describe('parser adapter', () => {
   it('loads both bindings', async () => {
-    expect((await loadParser('native', querySource())).kind).toBe('native');
-    expect((await loadParser('wasm', querySource())).kind).toBe('wasm');
+    expect((await loadParser('native', querySources())).kind).toBe('native');
+    expect((await loadParser('wasm', querySources())).kind).toBe('wasm');
   });
 
   it.each([fixture, 'email'])('wasm and native scans of %s are identical', async (target) => {

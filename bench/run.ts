@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick]`: scan, start-up, per-call and CLI measurements as same-run ratios,
+ * `npm run bench [-- --quick] [-- --corpus <dir>]`: scan, start-up, per-call and CLI measurements as same-run ratios,
  * printed with the commands that produced them. The full run writes BENCHMARKS.md and
  * bench/results.json and exits 1 on any FAIL. The quick run (a small corpus, fewer runs; CI) writes
  * nothing and proves every section still runs end to end; it does not judge ratios, because on a
@@ -7,7 +7,7 @@
  */
 import { execa } from 'execa';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { benchCli } from './cli.js';
 import { createContext } from './context.js';
 import { benchPerCall } from './percall.js';
@@ -16,12 +16,15 @@ import { benchScan } from './scan.js';
 import { benchStartup } from './startup.js';
 
 const quick = process.argv.includes('--quick');
+// `--corpus <dir>` (repeatable): any package tree, scanned next to the stdlib and torch; two trees of
+// the same package name are also measured as one version after the other (bench/scan.ts).
+const corpora = process.argv.flatMap((arg, i) => (arg === '--corpus' ? [resolve(process.argv[i + 1] ?? '')] : []));
 // `--only startup` (or scan, percall, cli): one section, for working on it; nothing is written.
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null;
 const want = (section: string) => only === null || only === section;
 const none = { lines: [], timings: [], report: {} };
-const ctx = await createContext(quick);
+const ctx = await createContext(quick, corpora);
 const { stdout: python } = await execa('python3', ['-S', '-c', 'import sys; print("CPython", sys.version.split()[0])']);
 const scan = want('scan') ? await benchScan(ctx) : none;
 const startup = want('startup') ? await benchStartup(ctx) : none;

@@ -38,10 +38,11 @@ export const renderMarkdown = (r: BenchReport): string =>
     '',
     '## Timings',
     '',
-    '| command | median wall ms | median peak RSS MB | runs |',
-    '| --- | --- | --- | --- |',
+    '| command | median wall ms | median CPU ms (user + system) | median peak RSS MB | runs |',
+    '| --- | --- | --- | --- | --- |',
     ...r.timings.map(
-      (t) => `| ${t.label}: \`${t.command}\` | ${t.wallMs.toFixed(0)} | ${t.rssMb.toFixed(0)} | ${t.runs} |`,
+      (t) =>
+        `| ${t.label}: \`${t.command}\` | ${t.wallMs.toFixed(0)} | ${t.cpuMs.toFixed(0)} | ${t.rssMb.toFixed(0)} | ${t.runs} |`,
     ),
     '',
     ...(r.notes.length ? ['## Notes', '', ...r.notes.map((n) => `- ${n}`), ''] : []),

@@ -3,14 +3,24 @@
  * every def of the module (and of its submodules) with trace wrappers, installs the bundle in a
  * throw-away venv, runs CPython's own `python -m test test_<module>` with and without the bundle, and
  * fails unless both runs agree and the trace shows the wrappers ran. Exit 0 ok, 1 difference.
+ * It drives the built CLI (bin/patchkit.js: scan, new, install), as a user would; nothing here is
+ * part of the published package.
  */
 import { execa } from 'execa';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run as generate } from '../commands/new.js';
-import { pthRuntimeFiles } from '../generate/manifest.js';
-import { scanPackage } from '../scan/index.js';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../../bin/patchkit.js', import.meta.url));
+
+/** The parts of `scan --json` and of a bundle's patchkit.json that the harness reads. */
+interface ScanJson {
+  modules: { name: string; kind: string; symbols: { kind: string; runtime: boolean }[] }[];
+}
+interface Manifest {
+  targets: unknown[];
+}
 
 interface Outcome {
   module: string;
@@ -24,26 +34,37 @@ const summary = (output: string): string => {
   return `${result} ${counts}`.trim();
 };
 
-const sitePackages = async (python: string) =>
-  (await execa(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'])).stdout.trim();
-
 const check = async (module: string, base: string): Promise<Outcome> => {
   const work = await mkdtemp(join(tmpdir(), `patchkit-transparency-${module}-`));
   try {
     const venv = join(work, 'venv');
     await execa(base, ['-m', 'venv', '--without-pip', venv]);
     const python = join(venv, 'bin', 'python');
-    const scan = await scanPackage({ target: module, python, cwd: work, cache: false });
+    const patchkit = (args: string[]) =>
+      execa(process.execPath, [bin, ...args], { cwd: work, env: { PATCHKIT_CACHE_DIR: join(work, 'cache') } });
+    const scan = JSON.parse(
+      (await patchkit(['scan', module, '--python', python, '--json', '--no-cache'])).stdout,
+    ) as ScanJson;
     const target = scan.modules
       .filter((m) => m.kind === 'source' && m.symbols.some((s) => s.kind !== 'class' && s.runtime))
       .map((m) => `${m.name}:*`);
     const name = `t_${module.replace(/\W/g, '_')}`;
-    const bundle = await generate({ cwd: work, out: work, name, target, python, body: 'trace', cache: false });
-    const site = await sitePackages(python);
-    for (const file of pthRuntimeFiles(bundle.model.files)) {
-      await copyFile(join(bundle.dir, file), join(site, file));
-    }
-    const prefix = bundle.model.envPrefix;
+    await patchkit([
+      'new',
+      name,
+      '--out',
+      work,
+      '--python',
+      python,
+      '--body',
+      'trace',
+      ...target.flatMap((t) => ['--target', t]),
+    ]);
+    const dir = join(work, name);
+    await patchkit(['install', dir, '--python', python]);
+    const manifest = JSON.parse(await readFile(join(dir, 'patchkit.json'), 'utf8')) as Manifest;
+    // The kill switch and trace variables start with the bundle name upper-cased, as `patchkit new` prints.
+    const prefix = name.toUpperCase();
     const trace = join(work, 'trace.jsonl');
     const args = ['-m', 'test', `test_${module}`];
     const plain = await execa(python, args, { reject: false, all: true, env: { [`${prefix}_PATCH_DISABLE`]: '1' } });
@@ -56,7 +77,7 @@ const check = async (module: string, base: string): Promise<Outcome> => {
       module,
       ok,
       lines: [
-        `${ok ? 'ok  ' : 'FAIL'} ${module}: ${bundle.model.targets.length} targets wrapped, ${ran.size} ran, ${calls.length} traced calls`,
+        `${ok ? 'ok  ' : 'FAIL'} ${module}: ${manifest.targets.length} targets wrapped, ${ran.size} ran, ${calls.length} traced calls`,
         `     unpatched: exit ${plain.exitCode}, ${summary(plain.all ?? '')}`,
         `     patched:   exit ${patched.exitCode}, ${summary(patched.all ?? '')}`,
         ...(ok

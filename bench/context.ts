@@ -12,11 +12,13 @@ export interface BenchContext {
   bin: string;
   oracle: string;
   stdlibDir: string;
+  /** Package trees given with `--corpus <dir>` (a directory holding the package's __init__.py). */
+  corpora: string[];
   work: string;
   log: (line: string) => void;
 }
 
-export const createContext = async (quick: boolean): Promise<BenchContext> => {
+export const createContext = async (quick: boolean, corpora: string[] = []): Promise<BenchContext> => {
   const repo = fileURLToPath(new URL('../..', import.meta.url));
   const oracle = join(repo, 'test/oracle/ast_oracle.py');
   const { stdout } = await execa('python3', ['-S', '-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])']);
@@ -27,6 +29,7 @@ export const createContext = async (quick: boolean): Promise<BenchContext> => {
     bin: join(repo, 'bin/patchkit.js'),
     oracle,
     stdlibDir: stdout.trim(),
+    corpora,
     work: await mkdtemp(join(tmpdir(), 'patchkit-bench-')),
     log: (line) => process.stdout.write(`${line}\n`),
   };

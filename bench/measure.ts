@@ -1,7 +1,8 @@
 /**
  * Timing commands fairly on a shared machine: every compared command runs in the same session,
- * alternating, several times; the median is kept and only ratios are judged. Peak RSS comes from
- * GNU time (`/usr/bin/time -f %M`), which wraps every side alike.
+ * alternating, several times; the median is kept and only ratios are judged. Peak RSS and CPU time
+ * (user + system, every thread and child) come from GNU time (`/usr/bin/time -f '%M %U %S'`),
+ * which wraps every side alike.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, open, readFile } from 'node:fs/promises';
@@ -12,14 +13,16 @@ export interface Command {
   label: string;
   argv: string[];
   env?: Record<string, string>;
-  /** Runs once before timing (fills a cache, warms the page cache). */
-  prepare?: boolean;
+  /** Runs before every run of the command, untimed (puts a cache back in the state under test). */
+  before?: () => Promise<void>;
 }
 
 export interface Timing {
   label: string;
   command: string;
   wallMs: number;
+  /** User + system CPU time of the command and everything it ran. */
+  cpuMs: number;
   rssMb: number;
   runs: number;
 }
@@ -44,19 +47,22 @@ const runToFd = (argv: string[], env: Record<string, string> | undefined, fd: nu
   });
 
 const once = async (command: Command, dir: string) => {
+  await command.before?.();
   const timeFile = join(dir, 'time.txt');
   // The command writes its stdout straight into a file, as griffe's `-o` does: execa's `{ file }` would
   // pipe it through this process, and 21 MB of scan output then cost the child ≈0.4 s of waiting.
   const stdout = await open(join(dir, 'stdout'), 'w');
   const start = process.hrtime.bigint();
   try {
-    await runToFd(['/usr/bin/time', '-f', '%M', '-o', timeFile, ...command.argv], command.env, stdout.fd);
+    await runToFd(['/usr/bin/time', '-f', '%M %U %S', '-o', timeFile, ...command.argv], command.env, stdout.fd);
   } finally {
     await stdout.close();
   }
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  const rssKb = Number((await readFile(timeFile, 'utf8')).trim().split('\n').pop());
-  return { wallMs, rssKb };
+  const [rssKb, user, system] = ((await readFile(timeFile, 'utf8')).trim().split('\n').pop() ?? '')
+    .split(' ')
+    .map(Number);
+  return { wallMs, rssKb, cpuMs: (user + system) * 1000 };
 };
 
 /** Runs the commands alternately `runs` times; the order rotates so none always goes first. */
@@ -73,21 +79,23 @@ export const compare = async (commands: Command[], runs: number, log: (line: str
           : ''
       }${shellQuote(c.argv)}`,
     );
-    await once(c, dir); // warm-up (and cache fill for `prepare`)
+    await once(c, dir); // warm-up: the page cache, and a cache that a warm command reads
   }
-  const samples = commands.map(() => ({ wall: [] as number[], rss: [] as number[] }));
+  const samples = commands.map(() => ({ wall: [] as number[], rss: [] as number[], cpu: [] as number[] }));
   for (let r = 0; r < runs; r++) {
     for (let k = 0; k < commands.length; k++) {
       const i = (k + r) % commands.length;
-      const { wallMs, rssKb } = await once(commands[i], dir);
+      const { wallMs, rssKb, cpuMs } = await once(commands[i], dir);
       samples[i].wall.push(wallMs);
       samples[i].rss.push(rssKb);
+      samples[i].cpu.push(cpuMs);
     }
   }
   return commands.map((c, i) => ({
     label: c.label,
     command: shellQuote(c.argv),
     wallMs: median(samples[i].wall),
+    cpuMs: median(samples[i].cpu),
     rssMb: median(samples[i].rss) / 1024,
     runs,
   }));

@@ -1,0 +1,161 @@
+/**
+ * scan/gather.ts leaves function bodies out of the whole query: the facts must be exactly those of
+ * one whole-tree query, on crafted corner cases and on real files (the fixture package and a slice
+ * of the stdlib), with both bindings.
+ */
+import { execa } from 'execa';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadParser, type ParsedTree, type ParserKind } from '../../src/parser/adapter.js';
+import { decodeSource } from '../../src/scan/decode.js';
+import { extractFacts } from '../../src/scan/extract.js';
+import { gatherCaptures } from '../../src/scan/gather.js';
+import { querySources } from '../../src/scan/queries.js';
+import { PYTHON } from '../helpers/python.js';
+
+const CASES: Record<string, string> = {
+  'yield in a nested def, a lambda and a default': [
+    'def outer(a=(lambda: (yield))):',
+    '    def inner(b=(yield)):',
+    '        yield b',
+    '    f = lambda: (yield)',
+    '    return inner',
+    'def gen():',
+    '    x = [(yield i) for i in range(3)]',
+    'class C:',
+    '    def m(self):',
+    '        class D:',
+    '            def n(self):',
+    '                yield 1',
+    '        return D',
+    '    async def a(self):',
+    '        yield',
+  ].join('\n'),
+  'lazy imports under control flow in bodies': [
+    'import os',
+    'if os.name == "nt":',
+    '    def f():',
+    '        try:',
+    '            import msvcrt',
+    '        except ImportError as e:',
+    '            from . import fallback',
+    '        else:',
+    '            pass',
+    '        finally:',
+    '            import gc',
+    'else:',
+    '    def f():',
+    '        if TYPE_CHECKING:',
+    '            import typing',
+    '        elif x:',
+    '            from .a import b as c',
+    '        else:',
+    '            import json',
+    '        with open(p) as h:',
+    '            for i in h:',
+    '                import re',
+    '            else:',
+    '                import sys',
+    '        while True:',
+    '            import time',
+    '        match v:',
+    '            case 1:',
+    '                import abc',
+    '        from __future__ import annotations',
+    '        return 1',
+  ].join('\n'),
+  'module and class level references, dynamic and decorators around bodies': [
+    'REG = {}',
+    '@register(f, key=g)',
+    '@functools.lru_cache',
+    'def f(a, cb=g, *, d: int = h) -> "T":',
+    '    """doc"""',
+    '    setattr(C, "x", 1)',
+    '    return [a, cb]',
+    'HANDLERS = [f, g]',
+    'class C(Base, metaclass=Meta):',
+    '    __slots__ = ("a",)',
+    '    handler = f',
+    '    def m(self): ...',
+    '    def n(self):',
+    '        pass',
+    '    other = partial(f, 1)',
+    'C.extra = f',
+    'setattr(C, "y", g)',
+    'sys.modules[__name__] = Wrapper()',
+    'T = type("T", (object,), {})',
+    'def tail(): return f',
+  ].join('\n'),
+  'one-line bodies, comments and unicode': [
+    'def a(): return 1  # é',
+    'def b(): import x; yield x',
+    'class É:',
+    '    def ü(self) -> "ñ": return "😀"',
+    '    # trailing comment',
+    'def c():',
+    '    # only a comment',
+    '    ...',
+  ].join('\n'),
+};
+
+const factsBoth = (parser: Awaited<ReturnType<typeof loadParser>>, text: string) =>
+  parser.withTree(text, (tree) => {
+    let ranged = 0;
+    const counted: ParsedTree = {
+      ...tree,
+      captures: (name, node, range) => {
+        if (range) ranged++;
+        return tree.captures(name, node, range);
+      },
+    };
+    const some = gatherCaptures(counted, text);
+    return {
+      whole: extractFacts(text, tree.captures('all', tree.root)),
+      gathered: extractFacts(text, some),
+      // The bodies were left out (no fallback to the whole query).
+      narrowed: ranged > 0,
+    };
+  });
+
+const pythonFiles = (dir: string, limit: number): string[] => {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (found.length >= limit) return;
+      const path = join(d, entry.name);
+      if (entry.isDirectory() && entry.name !== 'site-packages' && entry.name !== '__pycache__') walk(path);
+      else if (entry.isFile() && entry.name.endsWith('.py')) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+};
+
+describe.each<ParserKind>(['native', 'wasm'])('gatherCaptures with the %s binding', (kind) => {
+  it.each(Object.entries(CASES))('%s: the facts of one whole-tree query', async (_name, text) => {
+    const parser = await loadParser(kind, querySources());
+    const { whole, gathered, narrowed } = factsBoth(parser, `${text}\n`);
+    expect(whole.defs.length).toBeGreaterThan(0);
+    expect(narrowed).toBe(true);
+    expect(gathered).toEqual(whole);
+  });
+
+  it('the fixture package and 400 stdlib files: the facts of one whole-tree query', async () => {
+    const parser = await loadParser(kind, querySources());
+    const { stdout } = await execa(PYTHON, ['-S', '-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])']);
+    const files = [
+      ...pythonFiles(fileURLToPath(new URL('../fixtures/scan/hazardpkg', import.meta.url)), 100),
+      ...pythonFiles(stdout.trim(), 400),
+    ];
+    let narrowed = 0;
+    for (const file of files) {
+      const text = decodeSource(readFileSync(file)).text;
+      const facts = factsBoth(parser, text);
+      expect(facts.gathered, file).toEqual(facts.whole);
+      if (facts.narrowed) narrowed++;
+    }
+    expect(narrowed).toBeGreaterThan(files.length / 2);
+  }, 120_000);
+});
