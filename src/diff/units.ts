@@ -76,7 +76,8 @@ export interface Units {
 
 let parser: Promise<PythonParser> | null = null;
 /** One parser per process; the query is unused (units walk the tree), but the adapter wants one. */
-export const diffParser = (): Promise<PythonParser> => (parser ??= loadParser('auto', '(module) @module'));
+export const diffParser = (): Promise<PythonParser> =>
+  (parser ??= loadParser('auto', { all: '(module) @module', structure: '(module) @module' }));
 
 const lastRow = (node: SyntaxNode) =>
   node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row
@@ -299,7 +300,7 @@ export const readUnits = (parser: PythonParser, source: string): Units => {
     errorLines: [],
   };
   const seen = new Map<string, number>();
-  parser.withTree(source, (root) => {
+  parser.withTree(source, ({ root }) => {
     if (root.hasError) {
       const walk = (n: SyntaxNode) => {
         if (units.errorLines.length >= 20) return;
