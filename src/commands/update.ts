@@ -60,6 +60,7 @@ export interface TargetUpdate {
 export interface UpdateResult {
   dir: string;
   name: string;
+  package: string;
   oldVersion: string | null;
   newVersion: string | null;
   dryRun: boolean;
@@ -219,6 +220,7 @@ export const run = async (options: UpdateOptions): Promise<UpdateResult> => {
   return {
     dir: bundle.dir,
     name: manifest.name,
+    package: manifest.package,
     oldVersion: manifest.distribution?.version ?? null,
     newVersion: model.distribution?.version ?? null,
     dryRun: Boolean(options.dryRun),

@@ -3,7 +3,7 @@ import type { UpdateOptions, UpdateResult } from '../commands/update.js';
 
 export const render = (data: UpdateResult, options: UpdateOptions): string => {
   if (options.json) return JSON.stringify(data, null, 2);
-  const lines = [`${data.name}: ${data.oldVersion ?? '?'} → ${data.newVersion ?? '?'} (${data.dir})`];
+  const lines = [`${data.name}: ${data.package} ${data.oldVersion ?? '?'} → ${data.newVersion ?? '?'} (${data.dir})`];
   for (const t of data.targets) {
     lines.push(`  ${t.action.padEnd(11)} ${t.key} (${t.how}, ${t.status})`);
     if (t.note) lines.push(`    ${t.note}`);
