@@ -168,7 +168,9 @@ const CHECK_STATUSES = [
   '  upstream   replacement, added or removed definition: upstream changed the text it was made from',
   '  exists     added definition: upstream now defines it',
   '  missing    no definition of it in the package (the closest names are listed)',
-  '  unchecked  overlay hunks and new modules are not compared yet',
+  '  unchecked  module code, new modules and unreadable overlays are not compared yet',
+  'An overlay is checked hunk by hunk, in order, with exact context: moved when a hunk applies at another',
+  'line (where is printed), upstream when one no longer applies.',
 ].join('\n');
 
 program

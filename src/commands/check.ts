@@ -10,7 +10,9 @@ import { ValidationError } from '../errors.js';
 import type { ParserKind } from '../parser/adapter.js';
 import { loadBundle } from '../install/bundle.js';
 import { compareTarget, locate, type Found, type TargetDrift } from '../install/drift.js';
-import type { BundleManifest } from '../generate/manifest.js';
+import { bundleFileNames, type BundleManifest, type ManifestTarget } from '../generate/manifest.js';
+import { checkHunks, overlayHunksOf } from '../install/overlay-drift.js';
+import { decodeSource } from '../scan/decode.js';
 import type { ScanResult } from '../scan/model.js';
 import { definitionText } from '../generate/definition-source.js';
 import { closest } from '../generate/resolve.js';
@@ -84,11 +86,28 @@ export const scanNow = async (options: CheckOptions, manifest: BundleManifest) =
   return { scan, version };
 };
 
-export const compareAll = async (manifest: BundleManifest, scan: ScanResult): Promise<TargetDrift[]> =>
-  Promise.all(
+/** An overlay target's hunks checked against its module's source now; null when either cannot be read. */
+const overlayChecks = async (t: ManifestTarget, scan: ScanResult, overlay: string | null) => {
+  const module = scan.modules.find((m) => m.name === t.module);
+  const read = overlay === null ? null : overlayHunksOf(overlay, t.module);
+  if (!module || module.kind !== 'source' || !read) return null;
+  const source = decodeSource(await readFile(module.path)).text.replace(/\r\n?/g, '\n');
+  return checkHunks(source, module.path, read.hunks, read.indices);
+};
+
+export const compareAll = async (
+  manifest: BundleManifest,
+  scan: ScanResult,
+  bundleDir: string,
+): Promise<TargetDrift[]> => {
+  const overlay = manifest.targets.some((t) => t.how === 'overlay')
+    ? await readFile(join(bundleDir, bundleFileNames(manifest.name).overlay), 'utf8').catch(() => null)
+    : null;
+  return Promise.all(
     manifest.targets.map(async (t) => {
       const found = locate(t, scan);
       return compareTarget({
+        hunks: t.how === 'overlay' ? await overlayChecks(t, scan, overlay) : undefined,
         target: t,
         scan,
         found,
@@ -104,13 +123,14 @@ export const compareAll = async (manifest: BundleManifest, scan: ScanResult): Pr
       });
     }),
   );
+};
 
 export const run = async (options: CheckOptions): Promise<CheckResult> => {
   if (options.python && options.source) throw new ValidationError('give --python or --source, not both');
   const bundle = await loadBundle(options.bundle, options.cwd);
   const { manifest } = bundle;
   const { scan, version } = await scanNow(options, manifest);
-  const targets = await compareAll(manifest, scan);
+  const targets = await compareAll(manifest, scan, bundle.dir);
   return {
     name: manifest.name,
     package: manifest.package,

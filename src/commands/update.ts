@@ -104,7 +104,7 @@ export const run = async (options: UpdateOptions): Promise<UpdateResult> => {
       'check shows what changed; regenerate those parts with `new --from-diff`',
     );
   const { scan, version } = await scanNow(options, manifest);
-  const drifts = await compareAll(manifest, scan);
+  const drifts = await compareAll(manifest, scan, bundle.dir);
   const coreFile = bundle.files.find((f) => f.role === 'core');
   if (!coreFile) throw new ValidationError(`${bundle.dir} has no core`);
   const oldCore = coreFile.data.toString('utf8');

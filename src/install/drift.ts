@@ -14,11 +14,14 @@
  *   upstream   yes: (replacement, added, removed, module code) upstream's text it was made from changed
  *   exists     yes: (added) upstream now defines what the patch adds
  *   missing    yes: no definition of that qualname anywhere in the scanned package
- *   unchecked  yes: patchkit cannot judge it (an overlay or new module without its hunks' text)
+ *   unchecked  yes: patchkit cannot judge it (module code, a new module, an unreadable overlay)
+ * An overlay (hunks applied to a module's source) is `unchanged` when every hunk applies where it did,
+ * `moved` when one applies at another line, `upstream` when one no longer applies.
  */
 import type { ManifestTarget } from '../generate/manifest.js';
 import type { ScanModule, ScanResult, ScanSymbol } from '../scan/model.js';
 import { sameSignature, splitHeader } from './signature.js';
+import type { HunkCheck } from './overlay-drift.js';
 
 export type DriftStatus =
   'unchanged' | 'moved' | 'format' | 'body' | 'signature' | 'kind' | 'upstream' | 'exists' | 'missing' | 'unchecked';
@@ -60,6 +63,8 @@ export interface TargetDrift {
   diff?: string;
   /** Why a status is what it is, when the status alone does not say. */
   note?: string;
+  /** Overlay: each hunk, whether it still applies to the new source, and where. */
+  hunks?: HunkCheck[];
 }
 
 /** A definition found in the scan: its module, symbol and (read by the caller) its text now. */
@@ -129,9 +134,18 @@ export interface CompareInput {
   closest: () => string[];
   /** Unified diff of old and new upstream text. */
   diff: (oldText: string, newText: string, newLine: number) => string;
+  /** Overlay: its hunks checked against the module's new source (null: the module is not in the scan). */
+  hunks?: HunkCheck[] | null;
 }
 
-export const compareTarget = ({ target: t, scan, found, newText, closest, diff }: CompareInput): TargetDrift => {
+const overlayStatus = (t: ManifestTarget, scan: ScanResult, hunks: HunkCheck[] | null | undefined): DriftStatus => {
+  if (hunks === null) return scan.modules.some((m) => m.name === t.module) ? 'unchecked' : 'missing';
+  if (hunks === undefined) return 'unchecked';
+  if (hunks.some((h) => !h.applies)) return 'upstream';
+  return hunks.some((h) => h.offset !== 0) ? 'moved' : 'unchanged';
+};
+
+export const compareTarget = ({ target: t, scan, found, newText, closest, diff, hunks }: CompareInput): TargetDrift => {
   const key = `${t.module}:${t.qualname}`;
   const how = t.how ?? 'wrap';
   const old: Place = { module: t.module, line: t.line, signature: t.signature, fingerprint: t.fingerprint };
@@ -144,6 +158,16 @@ export const compareTarget = ({ target: t, scan, found, newText, closest, diff }
     now: found ? describe(found.module.name, found.symbol) : null,
     ...extra,
   });
+  if (how === 'overlay') {
+    const status = overlayStatus(t, scan, hunks);
+    const note =
+      status === 'missing'
+        ? `module ${t.module} is gone`
+        : status === 'unchecked'
+          ? `the overlay module's hunks for ${t.module} could not be read`
+          : undefined;
+    return { ...result(status, { ...(hunks ? { hunks } : {}), ...(note ? { note } : {}) }), now: null };
+  }
   if (WHOLE_MODULE.has(how)) return result('unchecked', { note: `${how} targets are not compared yet` });
   if (how === 'add') {
     if (found) return result('exists', { note: `upstream now defines ${key} itself` });

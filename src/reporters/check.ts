@@ -22,6 +22,12 @@ const detail = (t: TargetDrift): string[] => {
   if (t.now && (t.now.module !== t.old.module || t.now.line !== t.old.line))
     out.push(`    ${t.old.module}:${t.old.line} → ${t.now.module}:${t.now.line}`);
   if (t.now && t.status === 'signature') out.push(`    old ${t.old.signature}`, `    new ${t.now.signature}`);
+  for (const h of t.hunks ?? [])
+    out.push(
+      h.applies
+        ? `    hunk #${h.index} ${h.header} applies at line ${h.line}${h.offset ? ` (${h.offset > 0 ? '+' : ''}${h.offset} lines)` : ''}`
+        : `    hunk #${h.index} ${h.header} no longer applies: ${h.reason}`,
+    );
   if (t.diff && t.status !== 'moved' && t.status !== 'unchanged') out.push(...indent(t.diff));
   return out;
 };

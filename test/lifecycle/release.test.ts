@@ -76,6 +76,10 @@ beforeAll(async () => {
   await make('quiet', ['moved', 'commented', 'reformatted', 'wrapped_body'].flatMap(target));
   await make('wraps', WRAPPED.flatMap(target));
   await make('repl', ['--body', 'replace', ...target('merged'), ...target('conflicted')]);
+  // Two class-body hunks of Engine (an overlay): release 2 moves the first and removes the second's context.
+  await make('overlay', ['--from-diff', join(RELEASES, 'engine-overlay.patch')]);
+  const fresh = await check('overlay');
+  expect([fresh.exitCode, fresh.statuses['<overlay>']]).toEqual([0, 'unchanged']);
   // The user's edits: a wrapper that adds 1000, two replacement bodies.
   await editFactory('wraps', '_wrap_3_widened', '        return result\n', '        return result + 1000\n');
   const repl = await readFile(core('repl'), 'utf8');
@@ -123,6 +127,21 @@ describe('check across releases', () => {
     expect(text.stdout).toContain('  signature relpkg.core:widened\n');
     expect(text.stdout).toContain('    old (a)\n    new (a, *, scale=1)\n');
     expect(text.stdout).toContain('    closest: relpkg.core:New.run');
+  });
+
+  it('an overlay hunk: whether it still applies to the new source, and where', async () => {
+    const c = await check('overlay');
+    expect(c.exitCode).toBe(1);
+    expect(c.statuses['<overlay>']).toBe('upstream');
+    const hunks = (c.by['<overlay>'] as unknown as { hunks: { applies: boolean; line?: number; offset?: number }[] })
+      .hunks;
+    expect(hunks.map((h) => [h.applies, h.line, h.offset])).toEqual([
+      [true, 45, 8],
+      [false, undefined, undefined],
+    ]);
+    const text = await patchkit(['check', bundle('overlay'), '--python', venv.python]);
+    expect(text.stdout).toContain('    hunk #0 @@ -37,4 +37,6 @@ applies at line 45 (+8 lines)\n');
+    expect(text.stdout).toContain('    hunk #1 @@ -43,4 +45,6 @@ no longer applies: ');
   });
 
   it('--source reads the version from the tree and judges the same way', async () => {
