@@ -19,7 +19,7 @@ const fromPyproject = (text: string): string | null => {
   return null;
 };
 
-const VERSION_ASSIGNMENT = /^\s*(?:__version__|version)\s*(?::\s*str\s*)?=\s*["']([^"']+)["']/m;
+const VERSION_ASSIGNMENT = /^(?:__version__|version)\s*(?::\s*str\s*)?=\s*["']([^"']+)["']/m;
 
 export const sourceVersion = async (dir: string): Promise<string | null> => {
   const roots = [dir, join(dir, '..')];

@@ -43,7 +43,8 @@ export const findDefinition = (core: string, module: string, qualname: string, u
   let end = defLine + headerLines;
   for (; end < close; end++) {
     const l = lines[end];
-    if (isBlank(l) || l.trimStart().startsWith('#')) continue;
+    // Blank and comment lines, and conflict markers update wrote, do not end a definition.
+    if (isBlank(l) || l.trimStart().startsWith('#') || /^(<{7}|={7}|>{7})( |$)/.test(l)) continue;
     if (indentOf(l).length <= indent.length) break;
   }
   while (end > defLine + 1 && isBlank(lines[end - 1])) end--;
