@@ -185,7 +185,7 @@ program
     'after',
     `${CHECK_STATUSES}\n${exitStatus(
       'nothing a target depends on changed (unchanged, moved, format, body)',
-      'a target drifted where the patch depends on it (signature, kind, upstream, exists, missing, unchecked)',
+      'a target drifted where the patch depends on it (signature, kind, upstream, exists, missing, unchecked), or the core holds merge conflicts update left',
     )}`,
   )
   .action((bundle: string, options: Record<string, unknown>) => execute('check', { bundle, ...options }));

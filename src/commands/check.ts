@@ -12,6 +12,7 @@ import { loadBundle } from '../install/bundle.js';
 import { compareTarget, locate, type Found, type TargetDrift } from '../install/drift.js';
 import { bundleFileNames, type BundleManifest, type ManifestTarget } from '../generate/manifest.js';
 import { checkHunks, overlayHunksOf } from '../install/overlay-drift.js';
+import { conflictLines } from '../install/conflict-markers.js';
 import { decodeSource } from '../scan/decode.js';
 import type { ScanResult } from '../scan/model.js';
 import { definitionText } from '../generate/definition-source.js';
@@ -38,6 +39,8 @@ export interface CheckResult {
   newVersion: string | null;
   targets: TargetDrift[];
   changed: number;
+  /** Lines of the core where `update` left a merge conflict unresolved (they fail check too). */
+  conflicts: number[];
 }
 
 /** `--source` may name the package directory itself or a directory that contains it (`src/`, a repo root). */
@@ -139,5 +142,6 @@ export const run = async (options: CheckOptions): Promise<CheckResult> => {
     newVersion: version,
     targets,
     changed: targets.filter((t) => t.matters).length,
+    conflicts: conflictLines(bundle.files.find((f) => f.role === 'core')?.data.toString('utf8') ?? ''),
   };
 };

@@ -45,7 +45,11 @@ export const render = (data: CheckResult, options: CheckOptions): string => {
         : `nothing the patch depends on changed (${quiet} target(s) moved or edited where no patch depends)`
       : `${data.changed} target(s) changed what the patch depends on: review, then \`patchkit update\``,
   );
+  if (data.conflicts.length > 0)
+    lines.push(
+      `the core holds ${data.conflicts.length} unresolved merge conflict(s) (line ${data.conflicts.join(', ')}): resolve them before installing`,
+    );
   return lines.join('\n');
 };
 
-export const exitCodeFor = (data: CheckResult): number => (data.changed === 0 ? 0 : 1);
+export const exitCodeFor = (data: CheckResult): number => (data.changed === 0 && data.conflicts.length === 0 ? 0 : 1);

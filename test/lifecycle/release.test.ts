@@ -224,6 +224,10 @@ describe('update across releases', () => {
     expect(text).toContain(
       '<<<<<<< repl_patch_core.py (your version)\n    return value + 100\n=======\n    return -value\n>>>>>>> upstream 3.0\n',
     );
+    // check agrees with upstream now, and still fails on the markers.
+    const marked = await patchkit(['check', bundle('repl'), '--python', venv.python]);
+    expect(marked.exitCode).toBe(1);
+    expect(marked.stdout).toContain('the core holds 1 unresolved merge conflict(s)');
     const refused = await patchkit(['install', bundle('repl'), '--python', venv.python, '--force']);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain('holds 1 unresolved merge conflict(s)');

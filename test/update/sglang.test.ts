@@ -100,7 +100,7 @@ describe.skipIf(!present)(
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    it('check names what changed, update carries the bundle, every clean merge compiles, check then exits 0', async () => {
+    it('check names what changed, update carries the bundle, every clean merge compiles, check then exits 0 (conflicts resolved)', async () => {
       const before = await patchkit(['check', bundle('sgrepl'), '--source', join(dir, 'second'), '--json']);
       expect(before.exitCode, before.stderr).toBe(1);
       const wrapCoreBefore = await readFile(core('sgwrap'), 'utf8');
@@ -146,6 +146,10 @@ describe.skipIf(!present)(
         `sglang update: ${data.targets.map((t) => `${t.key.split(':')[1]} ${t.action}`).join(', ')}; ${files.length} clean merge(s) compiled`,
       );
 
+      // Conflicts resolved the way a reviewer might (upstream's side): then check exits 0 for both bundles.
+      const resolved = text.replace(/^<{7} .*\n[\s\S]*?^={7}\n([\s\S]*?)^>{7} .*\n/gm, '$1');
+      expect(resolved.includes('<<<<<<<')).toBe(false);
+      await writeFile(core('sgrepl'), resolved);
       for (const name of ['sgwrap', 'sgrepl']) {
         const after = await patchkit(['check', bundle(name), '--source', join(dir, 'second')]);
         expect(after.exitCode, after.stdout).toBe(0);
