@@ -147,15 +147,16 @@ export const run = async (options: UpdateOptions): Promise<UpdateResult> => {
       continue;
     }
     if (how !== 'replace' && how !== 'remove' && how !== 'wrap') throw new Error(`unexpected target kind ${how}`);
+    // The core's TARGETS (and a replacement's block) name the module: re-keying them is the user's edit.
+    if (found.module.name !== t.module) {
+      keep('kept', `it moved to ${found.module.name}: TARGETS in the core names ${t.module}; re-target it by hand`);
+      continue;
+    }
     const next = await followed(t, found, newText);
     const same = JSON.stringify(next) === JSON.stringify(t);
     if (how !== 'replace') {
       report(same ? 'current' : 're-resolved');
       inputs.push(next);
-      continue;
-    }
-    if (found.module.name !== t.module) {
-      keep('kept', `it moved to ${found.module.name}: its block in the core stands for ${t.module}`);
       continue;
     }
     const span = findDefinition(core, t.module, t.qualname, t.upstream ?? newText);
@@ -241,6 +242,8 @@ const blockModulesOf = (inputs: TargetInput[], scan: ScanResult): Resolved[] => 
 
 /** For a target update leaves alone: its block text as the core has it, so the rendered model keeps it. */
 const sourceOf = (core: string, t: ManifestTarget): Partial<TargetInput> => {
+  // Only which modules have blocks matters here (the core itself is not rendered again).
   const span = t.upstream ? findDefinition(core, t.module, t.qualname, t.upstream) : null;
-  return span ? { source: span.text, classes: [] } : {};
+  const source = span?.text ?? t.upstream ?? undefined;
+  return source ? { source, classes: [] } : {};
 };

@@ -90,6 +90,20 @@ describe('check', () => {
       '  missing   driftpkg.core:Engine.stop\n    stop is gone from class driftpkg.core:Engine\n',
     );
     expect(text.stdout).toContain('  missing   driftpkg.core:dropped\n    dropped is gone from driftpkg.core');
+
+    // update follows what moved within its module; one that moved to another module, or is gone, stays as it was.
+    const up = await patchkit(['update', join(out, 'drift'), '--python', venv.python, '--dry-run', '--json']);
+    expect(up.exitCode, up.stderr).toBe(1);
+    const plan = JSON.parse(up.stdout) as { targets: { key: string; action: string }[] };
+    expect(Object.fromEntries(plan.targets.map((t) => [t.key.split(':')[1], t.action]))).toEqual({
+      stable: 'current',
+      widened: 're-resolved',
+      rewritten: 're-resolved',
+      shifted: 're-resolved',
+      relocated: 'kept',
+      dropped: 'missing',
+      'Engine.stop': 'missing',
+    });
   });
 
   it('--source scans a source tree instead of the installed package', async () => {
