@@ -155,16 +155,58 @@ program
   .addHelpText('after', exitStatus('every target applied', 'a target is not applied (skipped, pending or error)'))
   .action((name: string, options: Record<string, unknown>) => execute('verify', { name, ...options }));
 
+const CHECK_STATUSES = [
+  '',
+  'Statuses (what each target depends on: a wrapper on existence, kind and signature; a replacement,',
+  'an added or removed definition on the exact upstream text it was made from):',
+  '  unchanged  the same text where it was',
+  '  moved      the same, at another line or module (not drift)',
+  '  format     wrapper: comments or formatting of the signature changed, not its parameters (not drift)',
+  '  body       wrapper: the body changed; the wrapper does not depend on it (not drift)',
+  '  signature  wrapper: parameters, kinds, defaults or annotations changed',
+  '  kind       wrapper: it became another kind (method/property, sync/async, generator)',
+  '  upstream   replacement, added or removed definition: upstream changed the text it was made from',
+  '  exists     added definition: upstream now defines it',
+  '  missing    no definition of it in the package (the closest names are listed)',
+  '  unchecked  module code, new modules and unreadable overlays are not compared yet',
+  'An overlay is checked hunk by hunk, in order, with exact context: moved when a hunk applies at another',
+  'line (where is printed), upstream when one no longer applies.',
+].join('\n');
+
 program
   .command('check')
-  .description('re-scan the target package and compare it with the manifest (exit 1 on any drift)')
+  .description('re-scan the target package and say, per target, whether what the patch depends on changed')
   .argument('<bundle>', 'bundle directory')
   .addOption(python)
-  .option('--source <dir>', 'scan this source tree instead of the installed package')
+  .option('--source <dir>', 'scan this source tree instead of the installed package (version from pyproject.toml)')
   .addOption(json)
   .option('--no-cache', 'parse every file again, ignoring the cache')
-  .addHelpText('after', exitStatus('every target unchanged', 'a target drifted: signature, body, moved or missing'))
+  .addHelpText(
+    'after',
+    `${CHECK_STATUSES}\n${exitStatus(
+      'nothing a target depends on changed (unchanged, moved, format, body)',
+      'a target drifted where the patch depends on it (signature, kind, upstream, exists, missing, unchecked), or the core holds merge conflicts update left',
+    )}`,
+  )
   .action((bundle: string, options: Record<string, unknown>) => execute('check', { bundle, ...options }));
+
+program
+  .command('update')
+  .description('bring a bundle to the installed (or given) version: re-resolve wrappers, three-way merge replacements')
+  .argument('<bundle>', 'bundle directory')
+  .addOption(python)
+  .option('--source <dir>', 'update to this source tree instead of the installed package')
+  .option('--dry-run', 'print what would change (a diff of every file) and write nothing')
+  .addOption(json)
+  .option('--no-cache', 'parse every file again, ignoring the cache')
+  .addHelpText(
+    'after',
+    exitStatus(
+      'updated (or already current): `check` now exits 0',
+      'a merge conflicted (markers written into the core, listed) or a target is missing: resolve, then update again',
+    ),
+  )
+  .action((bundle: string, options: Record<string, unknown>) => execute('update', { bundle, ...options }));
 
 program
   .command('build')

@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../install/atomic.js';
 import { loadBundle } from '../install/bundle.js';
+import { refuseConflicts } from '../install/conflict-markers.js';
 import { buildWheel } from '../wheel/build.js';
 import { ValidationError } from '../errors.js';
 
@@ -33,6 +34,7 @@ const PEP440 =
 
 export const run = async (options: BuildOptions): Promise<BuildResult> => {
   const loaded = await loadBundle(options.bundle, options.cwd);
+  refuseConflicts(loaded);
   if (options.version !== undefined && !PEP440.test(options.version))
     throw new ValidationError(
       `--version ${JSON.stringify(options.version)} is not a PEP 440 version`,

@@ -195,7 +195,7 @@ const distributionOf = async (top: string, options: NewOptions) => {
 };
 
 /** For --body replace: the names each target module binds by import (see ModelBlock.imported). */
-const importedNamesOf = async (resolved: Resolved[]): Promise<Record<string, string[]>> => {
+export const importedNamesOf = async (resolved: Resolved[]): Promise<Record<string, string[]>> => {
   const { diffParser, readUnits } = await import('../diff/units.js');
   const { decodeSource } = await import('../scan/decode.js');
   const parser = await diffParser();

@@ -1,11 +1,11 @@
 /**
  * Just enough of Python's literal syntax to read what installers generate with `repr()`:
- * string literals (quotes, escapes, r/b/u prefixes, adjacent-literal concatenation), and dicts
- * and lists of them. Used to read editable finders' MAPPING without executing the finder —
+ * string literals (quotes, escapes, r/b/u prefixes, adjacent-literal concatenation), decimal
+ * integers, and dicts, lists and tuples of them (the tuples as arrays). Used to read editable finders' MAPPING without executing the finder —
  * anything that is not a plain literal makes the reader give up (null) rather than guess.
  */
 
-export type Literal = string | Literal[] | { [key: string]: Literal };
+export type Literal = string | number | Literal[] | { [key: string]: Literal };
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   '\\': '\\',
@@ -45,6 +45,11 @@ class Reader {
     const c = this.text[this.pos];
     if (c === '{') return this.dict();
     if (c === '[' || c === '(') return this.list(c === '[' ? ']' : ')');
+    const int = /^-?(?:0|[1-9][0-9]*)(?![0-9A-Za-z_.])/.exec(this.text.slice(this.pos, this.pos + 32));
+    if (int) {
+      this.pos += int[0].length;
+      return Number(int[0]);
+    }
     return this.strings();
   }
 

@@ -15,7 +15,7 @@ import {
   type RawReference,
 } from './facts.js';
 import { readImport } from './extract-imports.js';
-import { collapse, fingerprint } from './text.js';
+import { collapse, fingerprint, stripComments } from './text.js';
 
 type FrameKind = 'function' | 'class' | 'lambda' | 'decorated' | 'if' | 'except' | 'step';
 
@@ -214,12 +214,12 @@ export const extractFacts = (source: string, captures: Capture[]): Omit<FileFact
       case 'function.parameters':
         if (!frame) break;
         frame.headerEnd = c.end;
-        if (frame.def) frame.def.signature = collapse(textOf(c));
+        if (frame.def) frame.def.signature = collapse(stripComments(textOf(c)));
         break;
       case 'function.return_type':
         if (!frame) break;
         frame.headerEnd = c.end;
-        if (frame.def) frame.def.signature += ` -> ${collapse(textOf(c))}`;
+        if (frame.def) frame.def.signature += ` -> ${collapse(stripComments(textOf(c)))}`;
         break;
       case 'function.body':
         if (!frame) break;
@@ -227,7 +227,7 @@ export const extractFacts = (source: string, captures: Capture[]): Omit<FileFact
         if (frame.def) frame.def.interfaceOnly = isInterfaceOnly(c.node, source);
         break;
       case 'class.superclasses':
-        if (frame?.def) frame.def.signature = collapse(textOf(c));
+        if (frame?.def) frame.def.signature = collapse(stripComments(textOf(c)));
         break;
       case 'decorated':
         push('decorated', c);

@@ -16,6 +16,9 @@ import { querySources, queryVersion } from './queries.js';
 import { readResult, resultJson, resultKey, writeResult } from './result-cache.js';
 import { PATCHKIT_VERSION } from '../version.js';
 
+/** Bumped when the facts extracted from the same text change (2: signatures carry no comments), so no cache serves old ones. */
+const FACTS_FORMAT = 2;
+
 export interface ScanOptions {
   target: string;
   cwd: string;
@@ -89,7 +92,7 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
   }
   const query = querySources();
   const identity = `${located.topLevel}\0${located.portions.join('\0')}`;
-  const version = `${PATCHKIT_VERSION}-${queryVersion()}`;
+  const version = `${PATCHKIT_VERSION}-${queryVersion()}-facts${FACTS_FORMAT}`;
   const dir = cacheDir(env);
   const keepJson = options.keepJson === true && options.cache !== false;
   const interpreter = facts ? { executable: facts.executable, version: facts.version } : null;

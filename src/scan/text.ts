@@ -11,6 +11,35 @@ export const collapse = (text: string): string =>
     .trim();
 
 /**
+ * Python source text with its comments removed (a `#` inside a string literal is kept): a signature
+ * as `scan` reports it and `check` compares it says what the definition accepts, not what was noted.
+ */
+export const stripComments = (text: string): string => {
+  if (!text.includes('#')) return text;
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '#') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      const quote = text.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+      let j = i + quote.length;
+      while (j < text.length && !text.startsWith(quote, j)) j += text[j] === '\\' ? 2 : 1;
+      j = Math.min(text.length, j + quote.length);
+      out += text.slice(i, j);
+      i = j;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return out;
+};
+
+/**
  * First 16 hex digits of sha256 over a definition's text with trailing whitespace stripped per
  * line: stable across line-ending and editor-whitespace noise, changed by any real edit.
  */

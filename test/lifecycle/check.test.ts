@@ -1,4 +1,7 @@
-/** check: a fixture package at two versions; unchanged, signature, body, moved (line, module), missing. */
+/**
+ * check: a fixture package at two versions; unchanged, signature, body, moved (line, module), missing.
+ * A wrapper does not depend on the body or the place, so only signature and missing count (exit 1).
+ */
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +61,7 @@ describe('check', () => {
     expect(r.stdout).toContain('all targets unchanged');
   });
 
-  it('reports every kind of drift after an upgrade and exits 1', async () => {
+  it('reports every kind of drift after an upgrade and exits 1 for what a wrapper depends on', async () => {
     await installFixture(2);
     const r = await patchkit(['check', join(out, 'drift'), '--python', venv.python, '--json', '--no-cache']);
     expect(r.exitCode, r.stderr).toBe(1);
@@ -78,7 +81,7 @@ describe('check', () => {
     expect(byKey.shifted.now?.line).toBeGreaterThan(byKey.shifted.old.line);
     expect(byKey.relocated.now?.module).toBe('driftpkg.other');
     expect(byKey.dropped.now).toBeNull();
-    expect(data.changed).toBe(6);
+    expect(data.changed).toBe(3);
 
     const text = await patchkit(['check', join(out, 'drift'), '--python', venv.python]);
     expect(text.stdout).toContain('    old (a)\n    new (a, *, scale=1)');
@@ -87,6 +90,20 @@ describe('check', () => {
       '  missing   driftpkg.core:Engine.stop\n    stop is gone from class driftpkg.core:Engine\n',
     );
     expect(text.stdout).toContain('  missing   driftpkg.core:dropped\n    dropped is gone from driftpkg.core');
+
+    // update follows what moved within its module; one that moved to another module, or is gone, stays as it was.
+    const up = await patchkit(['update', join(out, 'drift'), '--python', venv.python, '--dry-run', '--json']);
+    expect(up.exitCode, up.stderr).toBe(1);
+    const plan = JSON.parse(up.stdout) as { targets: { key: string; action: string }[] };
+    expect(Object.fromEntries(plan.targets.map((t) => [t.key.split(':')[1], t.action]))).toEqual({
+      stable: 'current',
+      widened: 're-resolved',
+      rewritten: 're-resolved',
+      shifted: 're-resolved',
+      relocated: 'kept',
+      dropped: 'missing',
+      'Engine.stop': 'missing',
+    });
   });
 
   it('--source scans a source tree instead of the installed package', async () => {

@@ -5,6 +5,7 @@ import { patchkit } from '../helpers/cli.js';
 const FINDINGS: Record<string, RegExp> = {
   audit: /1 +a start-up line .* has a risk flag/,
   check: /1 +a target drifted/,
+  update: /1 +a merge conflicted/,
   list: /1 +an installed file was edited or is missing/,
   verify: /1 +a target is not applied/,
 };
