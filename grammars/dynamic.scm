@@ -6,7 +6,7 @@
   (#any-of? @dynamic.call.name "setattr" "exec" "type" "globals")) @dynamic.call
 
 ; Cls.attr = value
-(assignment left: (attribute object: (identifier) @dynamic.attribute.object)) @dynamic.attribute
+(assignment left: (attribute object: (identifier))) @dynamic.attribute
 
 ; sys.modules[__name__] = ...
 (assignment

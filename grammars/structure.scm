@@ -3,18 +3,27 @@
 ; definition learns its enclosing classes (qualname), functions (not reachable: skipped)
 ; and control flow (branch context). Capture names are the scanner's vocabulary: keep
 ; src/scan/extract.ts in step when editing.
+;
+; One capture per pattern where no predicate needs two: node tree-sitter hands over every
+; capture of a match once per capture it returns, so a pattern with five captures costs
+; twenty-five nodes, this form five. Patterns that share a shape match the same nodes.
+; No pattern is rooted at `module` or `block` (src/scan/gather.ts splits a gap there).
 
 ; --- definitions ---------------------------------------------------------------
 (function_definition
-  name: (identifier) @function.name
-  parameters: (parameters) @function.parameters
-  return_type: (_)? @function.return_type
-  body: (block) @function.body) @function
+  name: (identifier) parameters: (parameters) body: (block)) @function
+(function_definition
+  name: (identifier) @function.name parameters: (parameters) body: (block))
+(function_definition
+  name: (identifier) parameters: (parameters) @function.parameters body: (block))
+(function_definition
+  name: (identifier) parameters: (parameters) return_type: (_) @function.return_type body: (block))
+(function_definition
+  name: (identifier) parameters: (parameters) body: (block) @function.body)
 
-(class_definition
-  name: (identifier) @class.name
-  superclasses: (argument_list)? @class.superclasses
-  body: (block) @class.body) @class
+(class_definition name: (identifier) body: (block)) @class
+(class_definition name: (identifier) @class.name body: (block))
+(class_definition name: (identifier) superclasses: (argument_list) @class.superclasses body: (block))
 
 (decorated_definition) @decorated
 (decorator) @decorator
@@ -24,13 +33,16 @@
 (yield) @yield
 
 ; --- control flow that can hold module- and class-level definitions ------------
-(if_statement condition: (_) @if.condition) @if
+(if_statement condition: (_)) @if
+(if_statement condition: (_) @if.condition)
 (if_statement consequence: (block) @if.then)
-(elif_clause condition: (_) @elif.condition) @elif
+(elif_clause condition: (_)) @elif
+(elif_clause condition: (_) @elif.condition)
 (if_statement alternative: (else_clause body: (block) @if.else))
 
 (try_statement body: (block) @try.body)
-(except_clause (block) @except.body) @except
+(except_clause (block)) @except
+(except_clause (block) @except.body)
 (try_statement (else_clause body: (block) @try.else))
 (finally_clause (block) @finally.body)
 

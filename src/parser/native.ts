@@ -1,6 +1,7 @@
 /** The native node binding (tree-sitter + tree-sitter-python, ABI 15). */
 import { createRequire } from 'node:module';
 import type { Capture, ParsedTree, PythonParser, QueryName, QuerySources, SyntaxNode } from './adapter.js';
+import { loadNativeCaptures } from './native-captures.js';
 import { probeRangeScale, RANGE_PROBE } from './range-units.js';
 
 const require = createRequire(import.meta.url);
@@ -23,6 +24,52 @@ interface NativeModule {
   Query: new (language: unknown, source: string) => NativeQuery;
 }
 
+/** Exercises every kind of pattern: decorators, classes, predicates, imports, non-ASCII text. */
+const CAPTURE_PROBE = [
+  'import sys, os.path as p',
+  'from . import x',
+  '@register(f, key=g)',
+  'def f\u00e9(a, cb=g, *, d: int = h) -> "T":',
+  '    yield [a, cb]',
+  'class C(Base, metaclass=M):',
+  '    __slots__ = ("a",)',
+  '    handler = f',
+  '    def m(self): ...',
+  'setattr(C, "x", 1)',
+  'C.y = {"k": f}',
+  'sys.modules[__name__] = C',
+  'T = type("T", (object,), {})',
+  'if x:',
+  '    pass',
+  'elif y:',
+  '    pass',
+  'else:',
+  '    pass',
+  'try:',
+  '    pass',
+  'except E as e:',
+  '    pass',
+  '',
+].join('\n');
+
+/** The binding's captures without its wrapper's costs, when they agree with the public ones here. */
+const fastCaptures = (parse: (source: string) => NativeTree, query: NativeQuery) => {
+  const fast = loadNativeCaptures();
+  if (!fast) return null;
+  try {
+    const tree = parse(CAPTURE_PROBE);
+    const seen = (captures: Capture[]) => captures.map((c) => `${c.name} ${c.node.startIndex} ${c.node.endIndex}`);
+    const range = { startIndex: 0, endIndex: CAPTURE_PROBE.length * 2 };
+    const same =
+      seen(fast.captures(query, tree.rootNode)).join('\n') === seen(query.captures(tree.rootNode)).join('\n') &&
+      seen(fast.captures(query, tree.rootNode, range)).join('\n') ===
+        seen(query.captures(tree.rootNode, range)).join('\n');
+    return same ? fast.captures : null;
+  } catch {
+    return null;
+  }
+};
+
 export const loadNativeParser = (sources: QuerySources): PythonParser => {
   const Parser = require('tree-sitter') as NativeModule;
   const Python = require('tree-sitter-python') as unknown;
@@ -35,6 +82,7 @@ export const loadNativeParser = (sources: QuerySources): PythonParser => {
   // bufferSize above the source length avoids the old >32 KiB "Invalid argument" path entirely.
   const parse = (source: string) =>
     parser.parse(source, undefined, { bufferSize: Math.max(32 * 1024, source.length * 2 + 16) });
+  const fast = fastCaptures(parse, queries.all);
   const probe = new Parser.Query(Python, RANGE_PROBE.query);
   const probeTree = parse(RANGE_PROBE.source);
   const scale = probeRangeScale((startIndex, endIndex) =>
@@ -49,12 +97,11 @@ export const loadNativeParser = (sources: QuerySources): PythonParser => {
         root: tree.rootNode,
         rangeCaptures: scale !== null,
         captures: (name, node, range) => {
-          if (!range) return queries[name].captures(node);
-          if (!scale) throw new Error('query ranges are not supported by this binding');
-          return queries[name].captures(node, {
-            startIndex: range.startIndex * scale.start,
-            endIndex: range.endIndex * scale.end,
-          });
+          if (range && !scale) throw new Error('query ranges are not supported by this binding');
+          const options = range
+            ? { startIndex: range.startIndex * scale!.start, endIndex: range.endIndex * scale!.end }
+            : undefined;
+          return fast ? fast(queries[name], node, options) : queries[name].captures(node, options);
         },
       };
       return read(parsed);

@@ -100,7 +100,7 @@ const CASES: Record<string, string> = {
   ].join('\n'),
 };
 
-const factsBoth = (parser: Awaited<ReturnType<typeof loadParser>>, text: string) =>
+const factsBoth = (parser: Awaited<ReturnType<typeof loadParser>>, text: string, minBody?: number) =>
   parser.withTree(text, (tree) => {
     let ranged = 0;
     const counted: ParsedTree = {
@@ -110,7 +110,7 @@ const factsBoth = (parser: Awaited<ReturnType<typeof loadParser>>, text: string)
         return tree.captures(name, node, range);
       },
     };
-    const some = gatherCaptures(counted, text);
+    const some = gatherCaptures(counted, text, minBody);
     return {
       whole: extractFacts(text, tree.captures('all', tree.root)),
       gathered: extractFacts(text, some),
@@ -136,7 +136,7 @@ const pythonFiles = (dir: string, limit: number): string[] => {
 describe.each<ParserKind>(['native', 'wasm'])('gatherCaptures with the %s binding', (kind) => {
   it.each(Object.entries(CASES))('%s: the facts of one whole-tree query', async (_name, text) => {
     const parser = await loadParser(kind, querySources());
-    const { whole, gathered, narrowed } = factsBoth(parser, `${text}\n`);
+    const { whole, gathered, narrowed } = factsBoth(parser, `${text}\n`, 0);
     expect(whole.defs.length).toBeGreaterThan(0);
     expect(narrowed).toBe(true);
     expect(gathered).toEqual(whole);
@@ -158,4 +158,10 @@ describe.each<ParserKind>(['native', 'wasm'])('gatherCaptures with the %s bindin
     }
     expect(narrowed).toBeGreaterThan(files.length / 2);
   }, 120_000);
+});
+
+describe('the queries gatherCaptures relies on', () => {
+  it('root no pattern at a module or a block, where gaps are split into statements', () => {
+    expect(querySources().all).not.toMatch(/^\s*\(\s*(module|block)\b/m);
+  });
 });
