@@ -196,10 +196,9 @@ def _executing(namespace, module):
 # Finding the end of a watched module's import.
 
 
-class _PatchkitLoader(object):
-    """Proxy around the real loader, for importlib.reload (which never sets spec._initializing, see
-    _watch_spec): every attribute is forwarded (get_code, get_data, get_resource_reader, is_package,
-    ...); create_module and exec_module are delegated."""
+class _Forwarding(object):
+    """A proxy around a real loader that forwards every attribute (get_code, get_data,
+    get_resource_reader, is_package, ...) and defines nothing else."""
 
     def __init__(self, loader):
         self.__dict__["_patchkit_loader"] = loader
@@ -209,6 +208,11 @@ class _PatchkitLoader(object):
 
     def __repr__(self):
         return "<" + _PREFIX.lower() + " patch loader for " + repr(self.__dict__["_patchkit_loader"]) + ">"
+
+
+class _PatchkitLoader(_Forwarding):
+    """Proxy around the real loader, for importlib.reload (which never sets spec._initializing, see
+    _watch_spec), lazy modules and overlays: create_module and exec_module are delegated."""
 
     def create_module(self, spec):
         create = getattr(self.__dict__["_patchkit_loader"], "create_module", None)
@@ -250,18 +254,9 @@ class _PatchkitLoader(object):
         loader.exec_module(module)
 
 
-class _LegacyLoader(object):
+class _LegacyLoader(_Forwarding):
     """Proxy around a loader that has load_module and no exec_module (zipimport on 3.8 and 3.9):
     every attribute is forwarded, so it has no exec_module either."""
-
-    def __init__(self, loader):
-        self.__dict__["_patchkit_loader"] = loader
-
-    def __getattr__(self, name):
-        return getattr(self.__dict__["_patchkit_loader"], name)
-
-    def __repr__(self):
-        return "<" + _PREFIX.lower() + " patch loader for " + repr(self.__dict__["_patchkit_loader"]) + ">"
 
     def load_module(self, fullname):
         with _lock:
