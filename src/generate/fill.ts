@@ -16,16 +16,3 @@ export const fill = (template: string, values: Record<string, string>, where: st
   if (left) throw new TemplateError(`${where}: placeholder ${left[0]} left after rendering`);
   return out;
 };
-
-export const REGION_START = '# >>> patchkit: wrappers >>>\n';
-export const REGION_END = '# <<< patchkit: wrappers <<<\n';
-
-/** Replaces the body of the marked region (markers kept). */
-export const replaceRegion = (template: string, body: string, where: string): string => {
-  const start = template.indexOf(REGION_START);
-  const end = template.indexOf(REGION_END);
-  if (start < 0 || end < start || template.indexOf(REGION_START, start + 1) >= 0) {
-    throw new TemplateError(`${where}: the wrappers region markers are missing or repeated`);
-  }
-  return template.slice(0, start + REGION_START.length) + body + template.slice(end);
-};

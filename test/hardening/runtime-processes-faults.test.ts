@@ -115,7 +115,7 @@ describe('interpreter shutdown while trace lines are being written', () => {
 const QUIET_FORK =
   'import warnings; warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)';
 
-describe('fork from a thread (P6)', () => {
+describe('fork from a thread (os.register_at_fork gives the child a fresh lock)', () => {
   it('a thread holds the loader lock while another forks: the child imports the sentinel and calls report()', async () => {
     const r = await traced.py(
       [
