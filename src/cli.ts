@@ -4,14 +4,15 @@
  * `render(data, options) => string`, optional `exitCodeFor(data)`), so `patchkit --help` loads neither
  * tree-sitter nor execa.
  */
+import { once } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 interface Reporter {
-  /** Bytes are written as they are (a cached `scan --json`). */
-  render: (data: never, options: never) => string | Uint8Array;
+  /** Bytes are written as they are (a cached `scan --json`); pieces one after the other (a large one). */
+  render: (data: never, options: never) => string | Uint8Array | Iterable<string>;
   /** Warnings and notes about the run, for stderr. */
   diagnostics?: (data: never, options: never) => string;
   exitCodeFor?: (data: never) => number;
@@ -29,9 +30,17 @@ const execute = async (name: string, options: Record<string, unknown>): Promise<
     const notes = reporter.diagnostics?.(data as never, full as never);
     if (notes) process.stderr.write(notes.endsWith('\n') ? notes : `${notes}\n`);
     const text = reporter.render(data as never, full as never);
-    if (typeof text !== 'string') {
+    if (text instanceof Uint8Array) {
       process.stdout.write(text);
       if (text.length > 0 && text[text.length - 1] !== 0x0a) process.stdout.write('\n');
+    } else if (typeof text !== 'string') {
+      let last = '';
+      for (const piece of text) {
+        // Waiting for a slow reader keeps only one piece in memory at a time.
+        if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
+        if (piece) last = piece;
+      }
+      if (!last.endsWith('\n')) process.stdout.write('\n');
     } else if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     process.exitCode = reporter.exitCodeFor?.(data as never) ?? 0;
   } catch (error) {

@@ -3,7 +3,7 @@ import type { ScanCommandOptions } from '../commands/scan.js';
 import type { ScanRun } from '../scan/index.js';
 import type { ScanModule, ScanResult, ScanSymbol } from '../scan/model.js';
 import { ValidationError } from '../errors.js';
-import { resultJson } from '../scan/result-cache.js';
+import { resultJsonChunks, type JsonText } from '../scan/result-cache.js';
 
 const isPrivate = (dotted: string) => dotted.split('.').some((part) => part.startsWith('_') && !/^__\w+__$/.test(part));
 
@@ -87,11 +87,11 @@ const withEnclosing = (filtered: ScanModule, original: ScanModule | undefined) =
   return { module: { ...filtered, symbols }, enclosing };
 };
 
-export const render = (run: ScanRun, options: ScanCommandOptions): string | Uint8Array => {
+export const render = (run: ScanRun, options: ScanCommandOptions): string | JsonText | Iterable<string> => {
   // Without --grep, --json prints every module and symbol: the kept text is that output, byte for byte.
   if (options.json && !options.grep && run.json !== undefined) return run.json;
   const result = filterResult(run.result, options);
-  if (options.json) return resultJson(result);
+  if (options.json) return resultJsonChunks(result);
   const { package: pkg } = result;
   const title = `${pkg.name}${pkg.version ? ` ${pkg.version}` : ''}  ${pkg.root}`;
   const original = new Map(run.result.modules.map((m) => [m.name, m]));

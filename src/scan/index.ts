@@ -13,7 +13,7 @@ import type { Diagnostic, ScanResult } from './model.js';
 import { assemble, type ParsedFile } from './package.js';
 import { parseFiles } from './pool.js';
 import { querySources, queryVersion } from './queries.js';
-import { readResult, resultJson, resultKey, writeResult } from './result-cache.js';
+import { readResult, resultJsonChunks, resultKey, writeResult, type JsonText } from './result-cache.js';
 import { PATCHKIT_VERSION } from '../version.js';
 
 /** Bumped when the facts extracted from the same text change (2: signatures carry no comments), so no cache serves old ones. */
@@ -35,8 +35,8 @@ export interface ScanOptions {
 export interface ScanRun {
   /** Parsed on first access when the run was answered from the result cache. */
   readonly result: ScanResult;
-  /** `resultJson(result)` (as UTF-8 bytes when it came from the cache), when keepJson was asked for. */
-  json?: string | Uint8Array;
+  /** `resultJson(result)` (as UTF-8 bytes when it came from the cache, else in pieces), when keepJson was asked for. */
+  json?: JsonText;
   diagnostics: Diagnostic[];
   parserKind: ParserKind | null;
   parsed: number;
@@ -168,7 +168,7 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
     cached: located.files.length - toParse.length,
   };
   if (keepJson) {
-    run.json = resultJson(result);
+    run.json = [...resultJsonChunks(result)];
     // Only a result built from files that all parsed is worth keeping: a failed read may succeed next time.
     if (errors.size === 0) {
       await writeResult(dir, `${version}\0${identity}`, key, { text: run.json, diagnostics: result.diagnostics });

@@ -10,9 +10,12 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Diagnostic, ScanResult } from './model.js';
 
+/** JSON text in pieces: written one after the other, never joined into one string. */
+export type JsonText = Uint8Array | string | readonly string[];
+
 export interface CachedResult {
   /** Kept as bytes: decoding 21 MB to a string only to encode it again for stdout cost more than the rest. */
-  text: Uint8Array | string;
+  text: JsonText;
   diagnostics: Diagnostic[];
 }
 
@@ -22,7 +25,65 @@ interface Meta {
 }
 
 /** The one serialisation of a result: what `scan --json` prints and what this cache keeps. */
-export const resultJson = (result: ScanResult): string => JSON.stringify(result, null, 2);
+export const resultJson = (result: ScanResult): string => [...resultJsonChunks(result)].join('');
+
+/** `JSON.stringify(value, null, 2)` as it reads `prefix` deep (JSON strings hold no raw newline). */
+const leaf = (value: unknown, prefix: string): string =>
+  (JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${prefix}`);
+
+type Pieces = (value: never, prefix: string) => Generator<string>;
+
+/** An object the way JSON.stringify lays it out, the members named in `inner` laid out by them. */
+const object = (inner: Record<string, Pieces> = {}): Pieces =>
+  function* (value: Record<string, unknown>, prefix) {
+    let first = true;
+    for (const [key, member] of Object.entries(value)) {
+      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+      yield `${first ? '{' : ','}\n${prefix}  ${JSON.stringify(key)}: `;
+      first = false;
+      const lay = inner[key];
+      if (lay) yield* lay(member as never, `${prefix}  `);
+      else yield leaf(member, `${prefix}  `);
+    }
+    yield first ? '{}' : `\n${prefix}}`;
+  };
+
+/** An array the way JSON.stringify lays it out, each element laid out by `element`. */
+const array = (element: Pieces): Pieces =>
+  function* (value: unknown[], prefix) {
+    if (!Array.isArray(value)) return yield leaf(value, prefix);
+    if (value.length === 0) return yield '[]';
+    for (const [i, item] of value.entries()) {
+      yield `${i === 0 ? '[' : ','}\n${prefix}  `;
+      yield* element(item as never, `${prefix}  `);
+    }
+    yield `\n${prefix}]`;
+  };
+
+const each: Pieces = function* (value, prefix) {
+  yield leaf(value, prefix);
+};
+const layout = object({ modules: array(object({ symbols: array(each), imports: array(each) })) });
+
+/**
+ * `JSON.stringify(result, null, 2)` byte for byte, in pieces of about a megabyte made as they are
+ * read, one module and one symbol at a time: the text of a large package (139 MB for a module of
+ * 120,000 classes) never exists as one string, nor its copies on the way out.
+ */
+export function* resultJsonChunks(result: ScanResult): Generator<string> {
+  let batch: string[] = [];
+  let size = 0;
+  for (const piece of layout(result as never, '')) {
+    batch.push(piece);
+    size += piece.length;
+    if (size >= 1 << 20) {
+      yield batch.join('');
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length) yield batch.join('');
+}
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -31,7 +92,11 @@ export const resultKey = (parts: unknown): string => hash(JSON.stringify(parts))
 /** One slot per package (overwritten when anything changes), so edits never pile up old results. */
 const slot = (dir: string, identity: string) => join(dir, `${hash(identity).slice(0, 24)}.result`);
 
-export const readResult = async (dir: string, identity: string, key: string): Promise<CachedResult | null> => {
+export const readResult = async (
+  dir: string,
+  identity: string,
+  key: string,
+): Promise<(CachedResult & { text: Uint8Array }) | null> => {
   const base = slot(dir, identity);
   try {
     const meta = JSON.parse(await readFile(`${base}.meta.json`, 'utf8')) as Meta;
@@ -52,7 +117,8 @@ export const writeResult = async (dir: string, identity: string, key: string, va
   try {
     await mkdir(dir, { recursive: true });
     const temp = `${base}.${process.pid}.tmp`;
-    await writeFile(temp, Buffer.concat([Buffer.from(`${key}\n`), Buffer.from(value.text)]));
+    const text = value.text;
+    await writeFile(temp, [`${key}\n`, ...(typeof text === 'string' || text instanceof Uint8Array ? [text] : text)]);
     await rename(temp, `${base}.json`);
     await writeFile(temp, JSON.stringify(meta));
     await rename(temp, `${base}.meta.json`);
