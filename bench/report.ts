@@ -1,4 +1,5 @@
 /** BENCHMARKS.md and its JSON twin from one run. */
+import { readFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import type { BudgetLine } from './budget.js';
 import type { Timing } from './measure.js';
@@ -47,3 +48,10 @@ export const renderMarkdown = (r: BenchReport): string =>
     '',
     ...(r.notes.length ? ['## Notes', '', ...r.notes.map((n) => `- ${n}`), ''] : []),
   ].join('\n');
+
+/** The notes: every `- ` line of bench/NOTES.md, in order. */
+export const readNotes = async (file: string): Promise<string[]> =>
+  (await readFile(file, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter((l) => l.startsWith('- '))
+    .map((l) => l.slice(2));

@@ -8,13 +8,24 @@
 import { execa } from 'execa';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { benchCli } from './cli.js';
 import { createContext } from './context.js';
 import { benchPerCall } from './percall.js';
-import { machineDescription, renderMarkdown, type BenchReport } from './report.js';
+import { machineDescription, readNotes, renderMarkdown, type BenchReport } from './report.js';
 import { benchScan } from './scan.js';
 import { benchStartup } from './startup.js';
 
+// `--render`: BENCHMARKS.md again from bench/results.json with the current bench/NOTES.md (no measuring).
+if (process.argv.includes('--render')) {
+  const repo = fileURLToPath(new URL('../..', import.meta.url));
+  const saved = JSON.parse(await readFile(join(repo, 'bench/results.json'), 'utf8')) as BenchReport;
+  saved.notes = await readNotes(join(repo, 'bench/NOTES.md'));
+  await writeFile(join(repo, 'BENCHMARKS.md'), renderMarkdown(saved));
+  await writeFile(join(repo, 'bench/results.json'), `${JSON.stringify(saved, null, 2)}\n`);
+  process.stdout.write('rendered BENCHMARKS.md from bench/results.json\n');
+  process.exit(0);
+}
 const quick = process.argv.includes('--quick');
 // `--corpus <dir>` (repeatable): any package tree, scanned next to the stdlib and torch; two trees of
 // the same package name are also measured as one version after the other (bench/scan.ts).
@@ -30,11 +41,7 @@ const scan = want('scan') ? await benchScan(ctx) : none;
 const startup = want('startup') ? await benchStartup(ctx) : none;
 const perCall = want('percall') ? await benchPerCall(ctx) : none;
 const cli = want('cli') ? await benchCli(ctx) : none;
-const notesFile = join(ctx.repo, 'bench/NOTES.md');
-const notes = (await readFile(notesFile, 'utf8').catch(() => ''))
-  .split('\n')
-  .filter((l) => l.startsWith('- '))
-  .map((l) => l.slice(2));
+const notes = await readNotes(join(ctx.repo, 'bench/NOTES.md'));
 const report: BenchReport = {
   date: new Date().toISOString(),
   quick,

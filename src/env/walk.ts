@@ -8,7 +8,8 @@
  * 'extension' with the `.pyi` that describes them (`x.pyi`, or `x/__init__.pyi` as torch._C
  * has it), and a `.pyi` with neither a `.py` nor a compiled module beside it as 'stub-only'.
  */
-import { access, readdir, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { ModuleFile } from './model.js';
 
@@ -54,7 +55,8 @@ export const walkModules = async (
   const visit = async (dir: string): Promise<void> => {
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      // Synchronous: one directory at a time either way, without a trip through the thread pool each.
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return; // os.walk skips unreadable directories silently
     }

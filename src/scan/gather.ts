@@ -22,6 +22,9 @@ import type { Capture, ParsedTree, SyntaxNode } from '../parser/adapter.js';
  */
 const MIN_BODY = 64;
 
+/** Statements before a run that one query call may walk past for each call it saves. */
+const RUN_SKIP_PER_CALL = 32;
+
 /** Statements and clauses whose children can be module- or class-level definitions. */
 const CONTAINERS = new Set([
   'block',
@@ -122,9 +125,20 @@ const gapCaptures = (tree: ParsedTree, skeleton: Skeleton, from: number, to: num
     if (inside) {
       const starts = (inside.starts ??= inside.nodes.map((n) => n.startIndex));
       const ends = (inside.ends ??= inside.nodes.map((n) => n.endIndex));
-      for (let i = firstEndingAfter(ends, start); i < inside.nodes.length && starts[i] < end; i++) {
-        if (starts[i] >= start && ends[i] <= end) out.push(...tree.captures('all', inside.nodes[i]));
-        else split(inside.nodes[i], Math.max(start, starts[i]), Math.min(end, ends[i]));
+      let i = firstEndingAfter(ends, start);
+      while (i < inside.nodes.length && starts[i] < end) {
+        if (starts[i] < start || ends[i] > end) {
+          split(inside.nodes[i], Math.max(start, starts[i]), Math.min(end, ends[i]));
+          i++;
+          continue;
+        }
+        // A run of statements inside the gap: one query over their range from here, while walking
+        // past the statements before them costs less than a call per statement.
+        let last = i;
+        while (last + 1 < inside.nodes.length && starts[last + 1] < end && ends[last + 1] <= end) last++;
+        if (last > i && i < RUN_SKIP_PER_CALL * (last - i)) ranged(node, starts[i], ends[last]);
+        else for (let k = i; k <= last; k++) out.push(...tree.captures('all', inside.nodes[k]));
+        i = last + 1;
       }
       return;
     }

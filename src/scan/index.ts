@@ -2,7 +2,7 @@
  * scanPackage: locate a target without importing it, parse its files (cached, on every core),
  * and assemble the inventory. Never prints; progress goes through the optional callback.
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { isPathTarget, locatePath } from '../env/locate-path.js';
 import type { InterpreterFacts, LocatedTarget } from '../env/model.js';
 import type { ParserKind } from '../parser/adapter.js';
@@ -63,18 +63,20 @@ const fromCache = (text: string | Uint8Array, diagnostics: Diagnostic[], files: 
 const parsedPaths = (located: LocatedTarget): string[] =>
   located.files.filter((f) => f.kind !== 'extension' || f.stub).map((f) => f.stub ?? f.path);
 
-const statFiles = async (located: LocatedTarget) => {
+/**
+ * Sizes and mtimes, by path. Synchronous: a warm scan is mostly this, and a stat is a few
+ * microseconds, less than one trip through the thread pool and a promise (≈60 ms less on SGLang).
+ */
+const statFiles = (located: LocatedTarget) => {
   const sizes = new Map<string, { size: number; mtimeMs: number }>();
-  await Promise.all(
-    parsedPaths(located).map(async (path) => {
-      try {
-        const info = await stat(path);
-        sizes.set(path, { size: info.size, mtimeMs: info.mtimeMs });
-      } catch {
-        // vanished since it was located: not in the map, so it is parsed (and reported)
-      }
-    }),
-  );
+  for (const path of parsedPaths(located)) {
+    try {
+      const info = statSync(path);
+      sizes.set(path, { size: info.size, mtimeMs: info.mtimeMs });
+    } catch {
+      // vanished since it was located, a link loop…: not in the map, so it is parsed (and reported)
+    }
+  }
   return sizes;
 };
 
@@ -96,8 +98,8 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
   const dir = cacheDir(env);
   const keepJson = options.keepJson === true && options.cache !== false;
   const interpreter = facts ? { executable: facts.executable, version: facts.version } : null;
-  const sizes = await statFiles(located);
-  const stats = [...sizes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)); // by path: Promise.all filled it in any order
+  const sizes = statFiles(located);
+  const stats = [...sizes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)); // by path
   const key = keepJson ? resultKey([version, interpreter, located, stats]) : '';
   if (keepJson) {
     // Checked before the facts cache is even read: a hit needs nothing else.
