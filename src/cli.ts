@@ -174,11 +174,12 @@ const CHECK_STATUSES = [
   '  body       wrapper: the body changed; the wrapper does not depend on it (not drift)',
   '  signature  wrapper: parameters, kinds, defaults or annotations changed',
   '  kind       wrapper: it became another kind (method/property, sync/async, generator)',
-  '  upstream   replacement, added or removed definition: upstream changed the text it was made from',
-  '  exists     added definition: upstream now defines it',
+  '  upstream   replacement, added or removed definition: upstream changed the text it was made from;',
+  '             module code or overlay: one of its hunks no longer applies',
+  '  exists     added definition or new module: upstream now has it',
   '  missing    no definition of it in the package (the closest names are listed)',
-  '  unchecked  module code, new modules and unreadable overlays are not compared yet',
-  'An overlay is checked hunk by hunk, in order, with exact context: moved when a hunk applies at another',
+  '  unchecked  module code of a bundle made before the manifest kept its hunks, or an unreadable overlay',
+  'Module code and an overlay are checked hunk by hunk, in order, with exact context: moved when a hunk applies at another',
   'line (where is printed), upstream when one no longer applies.',
 ].join('\n');
 
@@ -201,11 +202,18 @@ program
 
 program
   .command('update')
-  .description('bring a bundle to the installed (or given) version: re-resolve wrappers, three-way merge replacements')
+  .description(
+    'bring a bundle to the installed (or given) version: re-resolve wrappers, three-way merge replacements and diff hunks',
+  )
   .argument('<bundle>', 'bundle directory')
   .addOption(python)
   .option('--source <dir>', 'update to this source tree instead of the installed package')
   .option('--dry-run', 'print what would change (a diff of every file) and write nothing')
+  .option(
+    '--drop <module:qualname>',
+    'remove a target the review found unneeded (gone upstream, or fixed there): its TARGETS entry and definition leave the core; repeatable',
+    collect,
+  )
   .addOption(json)
   .option('--no-cache', 'parse every file again, ignoring the cache')
   .addHelpText(

@@ -11,7 +11,7 @@ import type { ParserKind } from '../parser/adapter.js';
 import { loadBundle } from '../install/bundle.js';
 import { compareTarget, locate, type Found, type TargetDrift } from '../install/drift.js';
 import { bundleFileNames, type BundleManifest, type ManifestTarget } from '../generate/manifest.js';
-import { checkHunks, overlayHunksOf } from '../install/overlay-drift.js';
+import { checkHunks, diffHunkOf, overlayHunksOf } from '../install/overlay-drift.js';
 import { conflictLines } from '../install/conflict-markers.js';
 import { decodeSource } from '../scan/decode.js';
 import type { ScanResult } from '../scan/model.js';
@@ -89,10 +89,18 @@ export const scanNow = async (options: CheckOptions, manifest: BundleManifest) =
   return { scan, version };
 };
 
-/** An overlay target's hunks checked against its module's source now; null when either cannot be read. */
-const overlayChecks = async (t: ManifestTarget, scan: ScanResult, overlay: string | null) => {
+/**
+ * The hunks of a module-code or overlay target checked against its module's source now: the
+ * manifest's (bundles made since it keeps them), else the overlay module's; null when either the
+ * module or the hunks cannot be read.
+ */
+const hunkChecks = async (t: ManifestTarget, scan: ScanResult, overlay: string | null) => {
   const module = scan.modules.find((m) => m.name === t.module);
-  const read = overlay === null ? null : overlayHunksOf(overlay, t.module);
+  const read = t.hunks
+    ? { hunks: t.hunks.map(diffHunkOf), indices: t.hunks.map((h) => h.index) }
+    : overlay === null || t.how !== 'overlay'
+      ? null
+      : overlayHunksOf(overlay, t.module);
   if (!module || module.kind !== 'source' || !read) return null;
   const source = decodeSource(await readFile(module.path)).text.replace(/\r\n?/g, '\n');
   return checkHunks(source, module.path, read.hunks, read.indices);
@@ -110,7 +118,7 @@ export const compareAll = async (
     manifest.targets.map(async (t) => {
       const found = locate(t, scan);
       return compareTarget({
-        hunks: t.how === 'overlay' ? await overlayChecks(t, scan, overlay) : undefined,
+        hunks: t.how === 'overlay' || t.how === 'module-code' ? await hunkChecks(t, scan, overlay) : undefined,
         target: t,
         scan,
         found,

@@ -2,20 +2,25 @@
  * `patchkit update <bundle> [--python <exe> | --source <dir>] [--dry-run] [--json]`: brings a bundle to
  * the version installed (or in a source tree). Wrappers are re-resolved (manifest only: the user's
  * wrapper code is not touched); a replaced definition gets upstream's change three-way merged into
- * the user's version in the core; everything patchkit generates (loader, injector, test, README,
- * manifest) is rendered again by this patchkit. The core changes only inside merged definitions.
- * Nothing is imported; `--dry-run` returns the same diffs and writes nothing.
+ * the user's version in the core; module code and overlay hunks of a `--from-diff` bundle are carried
+ * onto the new source (src/update/whole-module.ts); everything patchkit generates (loader, injector,
+ * overlay, test, README, manifest) is rendered again by this patchkit. The core changes only inside
+ * merged definitions and module code, and where `--drop` removes a target. Nothing is imported;
+ * `--dry-run` returns the same diffs and writes nothing.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../errors.js';
 import type { ParserKind } from '../parser/adapter.js';
 import { loadBundle } from '../install/bundle.js';
 import { compareAll, scanNow, textOf } from './check.js';
 import { locate, type Found, type TargetDrift } from '../install/drift.js';
-import type { ManifestTarget } from '../generate/manifest.js';
+import type { ManifestHunk, ManifestTarget } from '../generate/manifest.js';
+import { overlayHunksOf } from '../install/overlay-drift.js';
+import { decodeSource } from '../scan/decode.js';
+import { updateModuleCode, updateOverlay } from '../update/whole-module.js';
 import { MANIFEST_FILE } from '../generate/manifest.js';
-import { buildModel, type TargetInput } from '../generate/model.js';
+import { buildModel, type ModuleCode, type TargetInput } from '../generate/model.js';
 import { render, sha256 } from '../generate/render.js';
 import { loadTemplates } from '../generate/templates.js';
 import { sourceHash } from '../generate/source-hash.js';
@@ -23,6 +28,7 @@ import { contextClasses } from '../generate/definition-source.js';
 import type { Resolved } from '../generate/resolve.js';
 import type { ScanResult } from '../scan/model.js';
 import { findDefinition, spliceCore } from '../update/core-definition.js';
+import { dropTarget } from '../update/drop.js';
 import { mergeDefinition } from '../update/merge.js';
 import { unifiedDiff } from '../util/unified-diff.js';
 import { PATCHKIT_VERSION } from '../version.js';
@@ -34,6 +40,8 @@ export interface UpdateOptions {
   python?: string;
   source?: string;
   dryRun?: boolean;
+  /** Targets (`module:qualname`) to remove from the bundle. */
+  drop?: string[];
   json?: boolean;
   cache?: boolean;
   parser?: ParserKind | 'auto';
@@ -46,7 +54,8 @@ export type UpdateAction =
   | 'merged' // a replacement: upstream's change merged cleanly into the user's version
   | 'conflict' // a replacement: conflict markers written into the core
   | 'missing' // the target is gone upstream: nothing to update it to
-  | 'kept'; // cannot be updated (a kind change, an added definition upstream now has): left as it was
+  | 'kept' // cannot be updated (a kind change, an added definition upstream now has): left as it was
+  | 'dropped'; // removed from the bundle, as --drop asked
 
 export interface TargetUpdate {
   key: string;
@@ -72,9 +81,6 @@ export interface UpdateResult {
   unresolved: string[];
 }
 
-/** Targets that stand for a whole module: their text is in the overlay plan, which update does not re-plan yet. */
-const WHOLE_MODULE = new Set(['module-code', 'overlay', 'new-module']);
-
 /** The manifest entry that follows upstream: where the definition is now and what it says. */
 const followed = async (t: ManifestTarget, found: Found, newText: string): Promise<ManifestTarget> => {
   const s = found.symbol;
@@ -97,11 +103,18 @@ export const run = async (options: UpdateOptions): Promise<UpdateResult> => {
   if (options.python && options.source) throw new ValidationError('give --python or --source, not both');
   const bundle = await loadBundle(options.bundle, options.cwd);
   const { manifest } = bundle;
-  const whole = manifest.targets.filter((t) => WHOLE_MODULE.has(t.how ?? 'wrap'));
-  if (whole.length > 0)
+  const drop = new Set(options.drop ?? []);
+  const keys = new Set(manifest.targets.map((t) => `${t.module}:${t.qualname}`));
+  const unknown = [...drop].filter((k) => !keys.has(k));
+  if (unknown.length > 0)
     throw new ValidationError(
-      `update does not carry ${whole.map((t) => `${t.module}:${t.qualname} (${t.how})`).join(', ')} yet`,
-      'check shows what changed; regenerate those parts with `new --from-diff`',
+      `--drop ${unknown.join(', ')}: not a target of ${manifest.name}`,
+      'see `patchkit check` for its targets',
+    );
+  if (drop.size === keys.size)
+    throw new ValidationError(
+      `--drop names every target of ${manifest.name}`,
+      'a bundle with nothing to patch is no bundle: `patchkit uninstall` it and delete its directory',
     );
   const { scan, version } = await scanNow(options, manifest);
   const drifts = await compareAll(manifest, scan, bundle.dir);
@@ -116,6 +129,8 @@ export const run = async (options: UpdateOptions): Promise<UpdateResult> => {
 
   const targets: TargetUpdate[] = [];
   const inputs: TargetInput[] = [];
+  const moduleCode: ModuleCode[] = [];
+  const overlayFile = bundle.files.find((f) => f.role === 'overlay')?.data.toString('utf8') ?? null;
   const conflicts: string[] = [];
   const unresolved: string[] = [];
   for (const [i, t] of manifest.targets.entries()) {
@@ -130,6 +145,43 @@ export const run = async (options: UpdateOptions): Promise<UpdateResult> => {
       report(action, { note, ...extra });
       inputs.push({ ...t, ...(how === 'replace' || how === 'add' ? sourceOf(core, t) : {}) });
     };
+    if (drop.has(drift.key)) {
+      const dropped = dropTarget(core, t);
+      core = dropped.core;
+      report('dropped', { note: dropped.note });
+      continue;
+    }
+    if (how === 'new-module') {
+      moduleCode.push({ module: t.module, source: t.code ?? '' });
+      if (drift.status === 'exists') keep('kept', drift.note ?? `upstream now has a module ${t.module}`);
+      else {
+        report('current');
+        inputs.push(t);
+      }
+      continue;
+    }
+    if (how === 'module-code' || how === 'overlay') {
+      if (how === 'module-code') moduleCode.push({ module: t.module, source: t.code ?? '' });
+      const module = scan.modules.find((m) => m.name === t.module && m.kind === 'source');
+      const hunks = t.hunks ?? (how === 'overlay' ? overlayFileHunks(overlayFile, t.module) : null);
+      if (!module || !hunks) {
+        keep(
+          module ? 'kept' : 'missing',
+          module ? `the bundle keeps no hunks for its ${how}` : `module ${t.module} is gone`,
+        );
+        continue;
+      }
+      const source = decodeSource(await readFile(module.path)).text.replace(/\r\n?/g, '\n');
+      const done =
+        how === 'overlay' ? updateOverlay(t, hunks, source) : updateModuleCode({ ...t, hunks }, source, core, labels);
+      if (done.core !== undefined) core = done.core;
+      inputs.push(done.target);
+      // Module code's conflicts are marked in the core; an overlay's are not written anywhere.
+      if (done.action === 'conflict' && how === 'module-code') conflicts.push(drift.key);
+      if ((done.action === 'conflict' && how === 'overlay') || done.action === 'kept') unresolved.push(drift.key);
+      report(done.action, done.note ? { note: done.note } : {});
+      continue;
+    }
     if (how === 'add') {
       if (drift.status === 'exists') keep('kept', 'upstream now defines it: drop the addition or rename it');
       else {
@@ -190,33 +242,52 @@ export const run = async (options: UpdateOptions): Promise<UpdateResult> => {
         : null,
     patchkitVersion: PATCHKIT_VERSION,
     targets: inputs,
+    moduleCode,
     importedNames: await importedNamesOf(blockModulesOf(inputs, scan)),
   });
   const rendered = render(model, await loadTemplates());
   rendered.set(model.files.core, core);
-  rendered.set(
-    model.files.manifest,
-    `${JSON.stringify(
-      { ...JSON.parse(rendered.get(model.files.manifest) ?? '{}'), coreSha256: sha256(core) },
-      null,
-      2,
-    )}\n`,
+  // The core's record says whether its user edited it (`new --force` refuses to overwrite an edited
+  // core): an unedited core stays unedited through update; an edited one keeps its old record.
+  const edited = manifest.coreSha256 !== sha256(oldCore);
+  const record = edited ? manifest.coreSha256 : sha256(core);
+  const written = JSON.parse(rendered.get(model.files.manifest) ?? '{}') as Record<string, unknown>;
+  delete written.coreSha256;
+  const ordered = Object.fromEntries(
+    Object.entries(written).flatMap(([k, v]) =>
+      k === 'policy' && record !== undefined
+        ? [
+            [k, v],
+            ['coreSha256', record],
+          ]
+        : [[k, v]],
+    ),
   );
+  rendered.set(model.files.manifest, `${JSON.stringify(ordered, null, 2)}\n`);
   const files: { file: string; diff: string }[] = [];
   for (const [file, text] of rendered) {
     const before = await readFile(join(bundle.dir, file), 'utf8').catch(() => '');
     if (before === text) continue;
     files.push({ file, diff: unifiedDiff(before, text, { old: `a/${file}`, new: `b/${file}` }) });
   }
+  // A file the bundle no longer has (the overlay module, once its last target is dropped).
+  const gone = bundle.files.filter((f) => f.role === 'overlay' && !rendered.has(f.name));
+  for (const f of gone)
+    files.push({
+      file: f.name,
+      diff: unifiedDiff(f.data.toString('utf8'), '', { old: `a/${f.name}`, new: '/dev/null' }),
+    });
   if (!options.dryRun) {
     // Each file through a temporary sibling and one rename; the manifest last, so an interrupted
     // update leaves a bundle whose manifest still describes the old state.
     const order = files.map((f) => f.file).sort((a, b) => Number(a === MANIFEST_FILE) - Number(b === MANIFEST_FILE));
     for (const file of order) {
+      if (!rendered.has(file)) continue;
       const temp = join(bundle.dir, `.${file}.patchkit-update-${process.pid}`);
       await writeFile(temp, rendered.get(file) ?? '', 'utf8');
       await rename(temp, join(bundle.dir, file));
     }
+    for (const f of gone) await rm(join(bundle.dir, f.name), { force: true });
   }
   return {
     dir: bundle.dir,
@@ -234,16 +305,31 @@ export const run = async (options: UpdateOptions): Promise<UpdateResult> => {
 
 /** The scanned modules the core has blocks for: their import-bound names go into the loader again. */
 const blockModulesOf = (inputs: TargetInput[], scan: ScanResult): Resolved[] => {
-  const modules = new Set(inputs.filter((t) => t.source !== undefined).map((t) => t.module));
+  const modules = new Set(inputs.filter((t) => t.source !== undefined || t.how === 'module-code').map((t) => t.module));
   return scan.modules
     .filter((m) => modules.has(m.name) && m.kind === 'source' && m.symbols.length > 0)
     .map((m) => ({ module: m, symbol: m.symbols[0], result: scan }));
 };
 
+/** An overlay's hunks from the overlay module, for bundles whose manifest does not keep them. */
+const overlayFileHunks = (overlay: string | null, module: string): ManifestHunk[] | null => {
+  const read = overlay === null ? null : overlayHunksOf(overlay, module);
+  return read
+    ? read.hunks.map((h, i) => ({
+        index: read.indices[i],
+        oldStart: h.oldStart,
+        oldLines: h.oldLines,
+        newStart: h.newStart,
+        newLines: h.newLines,
+        lines: h.lines,
+      }))
+    : null;
+};
+
 /** For a target update leaves alone: its block text as the core has it, so the rendered model keeps it. */
 const sourceOf = (core: string, t: ManifestTarget): Partial<TargetInput> => {
   // Only which modules have blocks matters here (the core itself is not rendered again).
-  const span = t.upstream ? findDefinition(core, t.module, t.qualname, t.upstream) : null;
-  const source = span?.text ?? t.upstream ?? undefined;
-  return source ? { source, classes: [] } : {};
+  // (A definition the user renamed in the core is then not found: its block is still the module's.)
+  const span = findDefinition(core, t.module, t.qualname, t.upstream ?? null);
+  return { source: span?.text ?? t.upstream ?? '', classes: [] };
 };

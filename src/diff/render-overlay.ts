@@ -6,7 +6,8 @@
 import { ValidationError } from '../errors.js';
 import { fill } from '../generate/fill.js';
 import { pyStr } from '../generate/literal.js';
-import type { DiffPlan, PlannedHunk } from './plan.js';
+import type { ManifestHunk } from '../generate/manifest.js';
+import type { DiffPlan } from './plan.js';
 
 const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const ENV_PREFIX = /^[A-Z_][A-Z0-9_]*$/;
@@ -24,12 +25,12 @@ const integer = (value: number) => {
 
 const tuple = (items: string[]) => (items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`);
 
-const hunkValue = (hunk: PlannedHunk): string => {
+const hunkValue = (module: string, hunk: ManifestHunk): string => {
   for (const line of hunk.lines)
     if (!/^[ +-]/.test(line))
-      throw new ValidationError(`hunk ${hunk.index} of ${hunk.module}: a line without a diff prefix`);
+      throw new ValidationError(`hunk ${hunk.index} of ${module}: a line without a diff prefix`);
   return tuple([
-    integer(hunk.appliedOldStart),
+    integer(hunk.oldStart),
     integer(hunk.oldLines),
     integer(hunk.newStart),
     integer(hunk.newLines),
@@ -41,12 +42,23 @@ const hunkValue = (hunk: PlannedHunk): string => {
 const dict = (entries: [string, string][]) =>
   entries.length === 0 ? '{}' : `{\n${entries.map(([k, v]) => `    ${literal(k)}: ${v},\n`).join('')}}`;
 
-/** The overlay hunks of each module, in the order they apply. */
-export const overlayHunks = (plan: DiffPlan): [string, PlannedHunk[]][] =>
+/** A module's overlay hunks, in the order they apply (old lines where they were found). */
+export type OverlayEntry = [module: string, hunks: ManifestHunk[]];
+
+/** The overlay hunks of each module of a plan. */
+export const overlayHunks = (plan: DiffPlan): OverlayEntry[] =>
   plan.modules.flatMap((m) =>
-    m.changes.flatMap((c) =>
+    m.changes.flatMap((c): OverlayEntry[] =>
       c.mechanism === 'overlay'
-        ? [[m.module, [...c.hunks].sort((a, b) => a - b).map((i) => plan.hunks[i])] as [string, PlannedHunk[]]]
+        ? [
+            [
+              m.module,
+              [...c.hunks]
+                .sort((a, b) => a - b)
+                .map((i) => plan.hunks[i])
+                .map((h) => ({ ...h, oldStart: h.appliedOldStart })),
+            ],
+          ]
         : [],
     ),
   );
@@ -55,8 +67,15 @@ export const overlayHunks = (plan: DiffPlan): [string, PlannedHunk[]][] =>
  * Fills the overlay template. `envPrefix` names the bundle's variables (`<PREFIX>_PATCH_CACHE`);
  * without it the module derives it from its own file name (`<name>_patch_overlay`).
  */
-export const renderOverlayModule = (template: string, plan: DiffPlan, options: { envPrefix?: string } = {}): string => {
-  const entries = overlayHunks(plan);
+export const renderOverlayModule = (template: string, plan: DiffPlan, options: { envPrefix?: string } = {}): string =>
+  renderOverlayEntries(template, overlayHunks(plan), options);
+
+/** The same from each module's hunks, as a bundle's manifest keeps them (`update` moves them). */
+export const renderOverlayEntries = (
+  template: string,
+  entries: OverlayEntry[],
+  options: { envPrefix?: string } = {},
+): string => {
   for (const [module] of entries)
     if (!DOTTED.test(module)) throw new ValidationError(`not a module name: ${JSON.stringify(module)}`);
   if (options.envPrefix !== undefined && !ENV_PREFIX.test(options.envPrefix))
@@ -64,7 +83,7 @@ export const renderOverlayModule = (template: string, plan: DiffPlan, options: {
   const overlays = dict(
     entries.map(([module, hunks]) => [
       module,
-      hunks.length === 0 ? '()' : `(\n${hunks.map((h) => `        ${hunkValue(h)},\n`).join('')}    )`,
+      hunks.length === 0 ? '()' : `(\n${hunks.map((h) => `        ${hunkValue(module, h)},\n`).join('')}    )`,
     ]),
   );
   const indices = dict(entries.map(([module, hunks]) => [module, tuple(hunks.map((h) => integer(h.index)))]));

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Change, DefinitionChange, DiffPlan } from '../diff/plan.js';
 import { pyStr } from './literal.js';
+import type { ManifestHunk } from './manifest.js';
 import { MODULE_CODE, NEW_MODULE, OVERLAY, type ModuleCode, type TargetInput } from './model.js';
 import { stripTrailingBlanks } from '../scan/text.js';
 
@@ -58,10 +59,31 @@ export interface FromDiff {
   moduleCode: ModuleCode[];
 }
 
-const onePerModule = (change: Change): TargetInput | null => {
-  if (change.mechanism === 'module-code') return { ...base(change.module, MODULE_CODE, 1, 1), how: 'module-code' };
-  if (change.mechanism === 'overlay') return { ...base(change.module, OVERLAY, 1, 1), how: 'overlay' };
-  if (change.mechanism === 'new-file') return { ...base(change.module, NEW_MODULE, 1, 1), how: 'new-module' };
+/** The plan's hunks with these indices, as the manifest keeps them (old lines where they were found). */
+export const manifestHunks = (plan: DiffPlan, indices: number[]): ManifestHunk[] =>
+  [...indices]
+    .sort((a, b) => a - b)
+    .map((i) => plan.hunks[i])
+    .map((h) => ({
+      index: h.index,
+      oldStart: h.appliedOldStart,
+      oldLines: h.oldLines,
+      newStart: h.newStart,
+      newLines: h.newLines,
+      lines: [...h.lines],
+    }));
+
+const onePerModule = (plan: DiffPlan, change: Change, code: string): TargetInput | null => {
+  if (change.mechanism === 'module-code')
+    return {
+      ...base(change.module, MODULE_CODE, 1, 1),
+      how: 'module-code',
+      hunks: manifestHunks(plan, change.hunks),
+      code,
+    };
+  if (change.mechanism === 'overlay')
+    return { ...base(change.module, OVERLAY, 1, 1), how: 'overlay', hunks: manifestHunks(plan, change.hunks) };
+  if (change.mechanism === 'new-file') return { ...base(change.module, NEW_MODULE, 1, 1), how: 'new-module', code };
   return null;
 };
 
@@ -74,14 +96,19 @@ export const fromDiff = (plan: DiffPlan): FromDiff => {
         targets.push(definition(change));
         continue;
       }
-      const target = onePerModule(change);
+      // A name the diff stops binding is deleted after the statements ran (globals() is the module's).
+      const code =
+        change.mechanism === 'module-code'
+          ? change.source +
+            change.unbinds.map((name) => `globals().pop(${pyStr(name)}, None)  # the diff removes it\n`).join('')
+          : change.mechanism === 'new-file'
+            ? change.source
+            : '';
+      const target = onePerModule(plan, change, code);
       if (target && !targets.some((t) => t.module === target.module && t.qualname === target.qualname))
         targets.push(target);
-      if (change.mechanism === 'module-code') {
-        // A name the diff stops binding is deleted after the statements ran (globals() is the module's).
-        const unbind = change.unbinds.map((name) => `globals().pop(${pyStr(name)}, None)  # the diff removes it\n`);
-        moduleCode.push({ module: change.module, source: change.source + unbind.join('') });
-      } else if (change.mechanism === 'new-file') moduleCode.push({ module: change.module, source: change.source });
+      if (change.mechanism === 'module-code' || change.mechanism === 'new-file')
+        moduleCode.push({ module: change.module, source: code });
     }
   }
   return { targets, moduleCode };

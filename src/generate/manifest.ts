@@ -24,6 +24,20 @@ export interface ContextClass {
   indent: string;
 }
 
+/**
+ * One hunk of the source diff a bundle was made from, as the overlay applies it: its old lines start
+ * at `oldStart` of the installed file (where the diff's context was found), `lines` carry their
+ * ' ', '-', '+' prefix. `index` is the hunk's place in that diff, for messages.
+ */
+export interface ManifestHunk {
+  index: number;
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  lines: string[];
+}
+
 export interface ManifestTarget {
   module: string;
   qualname: string;
@@ -56,6 +70,13 @@ export interface ManifestTarget {
    * the patch was made from: what `check` and `update` compare a new release with.
    */
   upstream?: string | null;
+  /**
+   * Added, for `module-code` and `overlay`: the diff's hunks that carry it — what `check` tries against
+   * a new release and `update` moves or merges onto it (the overlay module holds the same hunks).
+   */
+  hunks?: ManifestHunk[];
+  /** Added, for `module-code` and `new-module`: the statements as patchkit wrote them into the core's block. */
+  code?: string;
 }
 
 export interface BundleManifest {

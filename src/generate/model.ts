@@ -247,6 +247,19 @@ const manifestTarget = (t: ModelTarget): ManifestTarget => ({
   how: t.how,
   ...(t.mode ? { mode: t.mode } : {}),
   upstream: t.upstream ?? null,
+  ...(t.hunks
+    ? {
+        hunks: t.hunks.map((h) => ({
+          index: h.index,
+          oldStart: h.oldStart,
+          oldLines: h.oldLines,
+          newStart: h.newStart,
+          newLines: h.newLines,
+          lines: [...h.lines],
+        })),
+      }
+    : {}),
+  ...(t.code !== undefined ? { code: t.code } : {}),
 });
 
 export const POLICIES = ['warn', 'skip', 'require'] as const;

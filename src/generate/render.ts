@@ -9,7 +9,7 @@ import { injectorValues } from './injector.js';
 import { pyDictLines, pyStr, pyTupleLines, pyValue } from './literal.js';
 import type { BundleModel, ModelTarget } from './model.js';
 import { HOW_WORDS, hasOverlay, toManifest } from './model.js';
-import { renderOverlayModule } from '../diff/render-overlay.js';
+import { renderOverlayEntries, type OverlayEntry } from '../diff/render-overlay.js';
 import type { Templates } from './templates.js';
 
 /** Names a module-level function must be re-bound under in other modules. */
@@ -202,16 +202,19 @@ const renderReadme = (model: BundleModel, templates: Templates): string => {
   );
 };
 
+/** Each overlay target's hunks, in the order of the targets (the plan's order of modules). */
+const overlayEntries = (model: BundleModel): OverlayEntry[] =>
+  model.targets.filter((t) => t.how === 'overlay').map((t): OverlayEntry => [t.module, t.hunks ?? []]);
+
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export const render = (model: BundleModel, templates: Templates): Map<string, string> => {
   const f = model.files;
   const c = common(model);
   const core = renderCore(model, templates);
-  const overlay: [string, string][] =
-    model.plan && hasOverlay(model)
-      ? [[f.overlay, renderOverlayModule(templates.overlay, model.plan, { envPrefix: model.envPrefix })]]
-      : [];
+  const overlay: [string, string][] = hasOverlay(model)
+    ? [[f.overlay, renderOverlayEntries(templates.overlay, overlayEntries(model), { envPrefix: model.envPrefix })]]
+    : [];
   return new Map([
     [f.loader, renderLoader(model, templates)],
     [f.core, core],

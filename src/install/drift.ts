@@ -12,11 +12,14 @@
  *   signature  yes: (wrapper) parameters, kinds, defaults or annotations changed
  *   kind       yes: (wrapper) it became another kind (method → property, sync → async, ...)
  *   upstream   yes: (replacement, added, removed, module code) upstream's text it was made from changed
- *   exists     yes: (added) upstream now defines what the patch adds
+ *   exists     yes: (added, new module) upstream now defines what the patch adds
  *   missing    yes: no definition of that qualname anywhere in the scanned package
- *   unchecked  yes: patchkit cannot judge it (module code, a new module, an unreadable overlay)
- * An overlay (hunks applied to a module's source) is `unchanged` when every hunk applies where it did,
- * `moved` when one applies at another line, `upstream` when one no longer applies.
+ *   unchecked  yes: patchkit cannot judge it (module code of a bundle made before the manifest kept
+ *              its hunks, an unreadable overlay)
+ * Module code and an overlay depend on the diff's hunks that carry them (the manifest keeps them):
+ * `unchanged` when every hunk's old lines are where they were, `moved` when one is at another line,
+ * `upstream` when one no longer applies. A new module is `unchanged` while upstream has no module of
+ * that name.
  */
 import type { ManifestTarget } from '../generate/manifest.js';
 import type { ScanModule, ScanResult, ScanSymbol } from '../scan/model.js';
@@ -158,17 +161,23 @@ export const compareTarget = ({ target: t, scan, found, newText, closest, diff, 
     now: found ? describe(found.module.name, found.symbol) : null,
     ...extra,
   });
-  if (how === 'overlay') {
+  if (how === 'overlay' || (how === 'module-code' && t.hunks)) {
     const status = overlayStatus(t, scan, hunks);
     const note =
       status === 'missing'
         ? `module ${t.module} is gone`
         : status === 'unchecked'
-          ? `the overlay module's hunks for ${t.module} could not be read`
+          ? `the hunks for ${t.module} could not be read`
           : undefined;
     return { ...result(status, { ...(hunks ? { hunks } : {}), ...(note ? { note } : {}) }), now: null };
   }
-  if (WHOLE_MODULE.has(how)) return result('unchecked', { note: `${how} targets are not compared yet` });
+  if (how === 'new-module') {
+    if (scan.modules.some((m) => m.name === t.module))
+      return { ...result('exists', { note: `upstream now has a module ${t.module}` }), now: null };
+    return { ...result('unchanged'), now: null };
+  }
+  if (WHOLE_MODULE.has(how))
+    return result('unchecked', { note: `the bundle was made before patchkit kept the hunks of ${how}` });
   if (how === 'add') {
     if (found) return result('exists', { note: `upstream now defines ${key} itself` });
     return { ...result('unchanged'), now: null };

@@ -5,6 +5,7 @@
  */
 import { applyHunks } from '../diff/apply.js';
 import type { DiffHunk } from '../diff/parse.js';
+import type { ManifestHunk } from '../generate/manifest.js';
 import { readAssignment, type Literal } from '../env/python-literal.js';
 
 export interface HunkCheck {
@@ -18,6 +19,19 @@ export interface HunkCheck {
   offset?: number;
   reason?: string;
 }
+
+/** A manifest's hunk as the diff parser gives one (its header made from its numbers). */
+export const diffHunkOf = (h: ManifestHunk): DiffHunk => ({
+  header: `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
+  oldStart: h.oldStart,
+  oldLines: h.oldLines,
+  newStart: h.newStart,
+  newLines: h.newLines,
+  lines: h.lines,
+  oldNoNewline: false,
+  newNoNewline: false,
+  diffLine: 0,
+});
 
 const isNumber = (v: Literal | undefined): v is number => typeof v === 'number';
 

@@ -6,7 +6,7 @@ export const render = (data: UpdateResult, options: UpdateOptions): string => {
   const lines = [`${data.name}: ${data.package} ${data.oldVersion ?? '?'} → ${data.newVersion ?? '?'} (${data.dir})`];
   for (const t of data.targets) {
     lines.push(`  ${t.action.padEnd(11)} ${t.key} (${t.how}, ${t.status})`);
-    if (t.note) lines.push(`    ${t.note}`);
+    if (t.note) lines.push(...t.note.split('\n').map((l) => `    ${l}`));
     if (t.closest?.length) lines.push(`    closest: ${t.closest.join(', ')}`);
   }
   if (data.dryRun) {

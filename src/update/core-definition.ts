@@ -18,14 +18,23 @@ const indentOf = (line: string) => /^[ \t]*/.exec(line)?.[0] ?? '';
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const isBlank = (line: string) => line.trim() === '';
 
-export const findDefinition = (core: string, module: string, qualname: string, upstream: string): CoreSpan | null => {
+/**
+ * `upstream` is the definition's text as upstream has it (its first line gives the indentation); null
+ * for a definition the patch adds, found at whatever indentation its `def`/`class` line has.
+ */
+export const findDefinition = (
+  core: string,
+  module: string,
+  qualname: string,
+  upstream: string | null,
+): CoreSpan | null => {
   const lines = core.split('\n');
   const open = lines.indexOf(`${BLOCK_START}${module} >>>`);
   const close = lines.indexOf(`${BLOCK_END}${module} <<<`, open + 1);
   if (open < 0 || close < 0) return null;
   const parts = qualname.split('.');
   const name = parts.pop() ?? qualname;
-  const indent = indentOf(upstream.split('\n')[0]);
+  const given = upstream === null ? null : indentOf(upstream.split('\n')[0]);
   let from = open + 1;
   // The enclosing classes' `class X:` lines, in order, each after the one before.
   for (const owner of parts) {
@@ -34,9 +43,12 @@ export const findDefinition = (core: string, module: string, qualname: string, u
     if (at < 0) return null;
     from = at + 1;
   }
-  const head = new RegExp(`^${escape(indent)}(?:async\\s+)?(?:def|class)\\s+${escape(name)}\\b`);
+  const head = new RegExp(
+    `^${given === null ? '[ \\t]*' : escape(given)}(?:async\\s+)?(?:def|class)\\s+${escape(name)}\\b`,
+  );
   const defLine = lines.findIndex((l, i) => i >= from && i < close && head.test(l));
   if (defLine < 0) return null;
+  const indent = given ?? indentOf(lines[defLine]);
   let start = defLine;
   while (start - 1 >= from && lines[start - 1].startsWith(`${indent}@`)) start--;
   const headerLines = splitHeader(lines.slice(defLine, close).join('\n')).header.split('\n').length;

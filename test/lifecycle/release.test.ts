@@ -80,6 +80,10 @@ beforeAll(async () => {
   await make('overlay', ['--from-diff', join(RELEASES, 'engine-overlay.patch')]);
   const fresh = await check('overlay');
   expect([fresh.exitCode, fresh.statuses['<overlay>']]).toEqual([0, 'unchanged']);
+  // A module constant (module code) above the first function, a field in Engine's body (an overlay).
+  await make('modcode', ['--from-diff', join(RELEASES, 'module-code.patch')]);
+  const made = await check('modcode');
+  expect([made.exitCode, made.statuses]).toEqual([0, { '<module code>': 'unchanged', '<overlay>': 'unchanged' }]);
   // The user's edits: a wrapper that adds 1000, two replacement bodies.
   await editFactory('wraps', '_wrap_3_widened', '        return result\n', '        return result + 1000\n');
   const repl = await readFile(core('repl'), 'utf8');
@@ -89,6 +93,9 @@ beforeAll(async () => {
       .replace('    return total\n', '    return total * 10\n')
       .replace('    return value\n', '    return value + 100\n'),
   );
+  const modcode = await readFile(core('modcode'), 'utf8');
+  expect(modcode).toContain('\nLIMIT = 5\n');
+  await writeFile(core('modcode'), modcode.replace('\nLIMIT = 5\n', '\nLIMIT = 7\n'));
 }, 120_000);
 afterAll(async () => {
   await venv?.remove();
@@ -168,6 +175,25 @@ describe('update across releases', () => {
     expect(await readFile(join(bundle('wrapall'), 'patchkit.json'), 'utf8')).toBe(before);
   });
 
+  it('--drop: a target the review gives up leaves the manifest and TARGETS; its wrapper factory stays; check then exits 0', async () => {
+    const unknown = await update('wrapall', '--drop', 'relpkg.core:nothing');
+    expect([unknown.exitCode, unknown.stderr]).toEqual([2, expect.stringContaining('not a target of wrapall')]);
+    const coreBefore = await readFile(core('wrapall'), 'utf8');
+    const r = await update('wrapall', '--drop', 'relpkg.core:Engine.stop', '--drop', 'relpkg.core:Old.run');
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('  dropped     relpkg.core:Engine.stop (wrap, missing)\n');
+    const after = await readFile(core('wrapall'), 'utf8');
+    expect(after).not.toContain("'relpkg.core:Engine.stop': ");
+    expect(after).not.toContain("'relpkg.core:Old.run': ");
+    // Only the two TARGETS lines went; every factory is still there.
+    expect(after.split('\n').length).toBe(coreBefore.split('\n').length - 2);
+    const manifest = JSON.parse(await readFile(join(bundle('wrapall'), 'patchkit.json'), 'utf8')) as {
+      targets: { qualname: string }[];
+    };
+    expect(manifest.targets.map((t) => t.qualname)).toEqual(WRAPPED);
+    expect((await check('wrapall')).exitCode).toBe(0);
+  });
+
   it('v1 → v2: --dry-run writes nothing; update keeps wrapper code byte for byte, merges replacements, then check exits 0 and no process warns', async () => {
     const coreBefore = await readFile(core('wraps'), 'utf8');
     const manifestBefore = await readFile(join(bundle('wraps'), 'patchkit.json'), 'utf8');
@@ -193,6 +219,21 @@ describe('update across releases', () => {
     // Outside the merged definitions the core is what it was.
     const head = (t: string) => t.slice(0, t.indexOf('# >>> patchkit: definitions in'));
     expect(head(merged)).toBe(head(replBefore));
+    // The core is still the user's after update: `new --force` refuses to overwrite it, and `list` says so.
+    const forced = await patchkit([
+      'new',
+      'repl',
+      '--body',
+      'replace',
+      ...target('merged'),
+      '--python',
+      venv.python,
+      '--out',
+      out,
+      '--force',
+    ]);
+    expect(forced.exitCode, forced.stderr).toBe(2);
+    expect(await readFile(core('repl'), 'utf8')).toBe(merged);
 
     for (const name of ['wraps', 'repl']) {
       const c = await check(name);
@@ -206,6 +247,58 @@ describe('update across releases', () => {
     ]);
     expect(ran.stderr).toBe('');
     expect(ran.stdout.trim()).toBe('1006 20 101');
+  }, 120_000);
+
+  it('v1 → v2: module code and an overlay made from a diff: hunks moved or merged, the core as the user left it, then check exits 0', async () => {
+    const before = await readFile(core('modcode'), 'utf8');
+    const drift = await check('modcode');
+    // The module code's context (the docstring) changed; the overlay's lines moved down with `newcomer`.
+    expect([drift.exitCode, drift.statuses]).toEqual([1, { '<module code>': 'upstream', '<overlay>': 'moved' }]);
+    const r = await update('modcode', '--json');
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const data = JSON.parse(r.stdout) as { targets: { key: string; action: string; note?: string }[] };
+    expect(Object.fromEntries(data.targets.map((t) => [t.key, t.action]))).toEqual({
+      'relpkg.core:<module code>': 'merged',
+      'relpkg.core:<overlay>': 're-resolved',
+    });
+    const notes = Object.fromEntries(data.targets.map((t) => [t.key, t.note]));
+    expect(notes['relpkg.core:<overlay>']).toBe('hunk #1 moved +8 lines');
+    expect(notes['relpkg.core:<module code>']).toMatch(/^hunk #0 merged with upstream's change at line \d+$/);
+    expect(await readFile(core('modcode'), 'utf8')).toBe(before);
+    const manifest = JSON.parse(await readFile(join(bundle('modcode'), 'patchkit.json'), 'utf8')) as {
+      targets: { qualname: string; hunks: { oldStart: number; lines: string[] }[] }[];
+    };
+    const hunks = Object.fromEntries(manifest.targets.map((t) => [t.qualname, t.hunks]));
+    // Re-based on release 2's lines: the insertion after the blank lines that follow `newcomer`.
+    expect(hunks['<module code>'][0].lines).toContain('+LIMIT = 5');
+    expect(hunks['<module code>'][0].lines).toContain(' def moved(a, b):');
+    expect(hunks['<overlay>'][0].oldStart).toBe(44);
+    const overlay = await readFile(join(bundle('modcode'), 'modcode_patch_overlay.py'), 'utf8');
+    expect(overlay).toContain('(44, 6, 46, 7,');
+    const c = await check('modcode');
+    expect([c.exitCode, c.statuses]).toEqual([0, { '<module code>': 'unchanged', '<overlay>': 'unchanged' }]);
+    const installed = await patchkit(['install', bundle('modcode'), '--python', venv.python]);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    const ran = await runPython(venv.python, [
+      '-c',
+      'import relpkg.core as c; print(c.LIMIT, c.Engine.speed, c.newcomer(), c.Engine().start())',
+    ]);
+    expect(ran.stderr).toBe('');
+    expect(ran.stdout.trim()).toBe('7 1 None started');
+  }, 120_000);
+
+  it('an overlay hunk whose lines upstream removed is left as it was, both sides shown, exit 1', async () => {
+    const before = await readFile(join(bundle('overlay'), 'patchkit.json'), 'utf8');
+    const r = await update('overlay');
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toContain('  conflict    relpkg.core:<overlay> (overlay, upstream)\n');
+    expect(r.stdout).toContain('hunk #1: its lines are nowhere in the new source');
+    expect(r.stdout).toContain('1 target(s) left as they were: relpkg.core:<overlay>');
+    const after = JSON.parse(await readFile(join(bundle('overlay'), 'patchkit.json'), 'utf8')) as {
+      targets: { hunks: unknown }[];
+    };
+    expect(after.targets[0].hunks).toEqual((JSON.parse(before) as { targets: { hunks: unknown }[] }).targets[0].hunks);
+    expect((await check('overlay')).exitCode).toBe(1);
   }, 120_000);
 
   it('v2 → v3: the clean merge carries both edits, the conflict is marked, listed, exit 1, and install refuses', async () => {
@@ -253,5 +346,31 @@ describe('update across releases', () => {
     ]);
     expect(ran.stderr).toBe('');
     expect(ran.stdout.trim()).toBe('1006 20 -101');
+
+    // Release 3 changed the docstring again, outside both hunks now: both are where they were.
+    const modcode = await update('modcode', '--json');
+    expect(modcode.exitCode, modcode.stdout).toBe(0);
+    const actions = (JSON.parse(modcode.stdout) as { targets: { action: string }[] }).targets.map((t) => t.action);
+    expect(actions).toEqual(['current', 'current']);
+    expect((await check('modcode')).exitCode).toBe(0);
+    const again = await patchkit(['install', bundle('modcode'), '--python', venv.python, '--force']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    const limit = await runPython(venv.python, ['-c', 'import relpkg.core as c; print(c.LIMIT, c.Engine.speed)']);
+    expect([limit.stderr, limit.stdout.trim()]).toEqual(['', '7 1']);
+
+    // Dropping the overlay: the overlay module leaves the bundle, the process runs without the field.
+    const dropped = await update('modcode', '--drop', 'relpkg.core:<overlay>');
+    expect(dropped.exitCode, dropped.stdout + dropped.stderr).toBe(0);
+    await expect(readFile(join(bundle('modcode'), 'modcode_patch_overlay.py'))).rejects.toThrow();
+    const listed = JSON.parse(await readFile(join(bundle('modcode'), 'patchkit.json'), 'utf8')) as { files: string[] };
+    expect(listed.files).not.toContain('modcode_patch_overlay.py');
+    expect((await check('modcode')).exitCode).toBe(0);
+    const reinstalled = await patchkit(['install', bundle('modcode'), '--python', venv.python, '--force']);
+    expect(reinstalled.exitCode, reinstalled.stderr).toBe(0);
+    const without = await runPython(venv.python, [
+      '-c',
+      'import relpkg.core as c; print(c.LIMIT, hasattr(c.Engine, "speed"))',
+    ]);
+    expect([without.stderr, without.stdout.trim()]).toEqual(['', '7 False']);
   }, 120_000);
 });
