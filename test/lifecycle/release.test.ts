@@ -151,6 +151,24 @@ describe('check across releases', () => {
     expect(text.stdout).toContain('    hunk #1 @@ -43,4 +45,6 @@ no longer applies: ');
   });
 
+  it('a new module: current while upstream has none of that name, `exists` once it has', async () => {
+    await make('newmod', ['--from-diff', join(RELEASES, 'new-module.patch')]);
+    expect((await check('newmod')).statuses).toEqual({ '<new module>': 'unchanged' });
+    const dir = await tempDir('patchkit-release-newmod-');
+    try {
+      await cp(join(RELEASES, 'v2', 'relpkg'), join(dir, 'relpkg'), { recursive: true });
+      await writeFile(join(dir, 'relpkg', 'extra.py'), 'VALUE = 1\n');
+      const r = await patchkit(['check', bundle('newmod'), '--source', dir, '--json', '--no-cache']);
+      expect(r.exitCode, r.stderr).toBe(1);
+      expect((JSON.parse(r.stdout) as { targets: { status: string }[] }).targets[0].status).toBe('exists');
+      const u = await patchkit(['update', bundle('newmod'), '--source', dir, '--no-cache']);
+      expect(u.exitCode, u.stderr).toBe(1);
+      expect(u.stdout).toContain('  kept        relpkg.extra:<new module> (new-module, exists)\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--source reads the version from the tree and judges the same way', async () => {
     const dir = await tempDir('patchkit-release-src-');
     try {
