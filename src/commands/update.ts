@@ -20,7 +20,7 @@ import { overlayHunksOf } from '../install/overlay-drift.js';
 import { decodeSource } from '../scan/decode.js';
 import { updateModuleCode, updateOverlay } from '../update/whole-module.js';
 import { MANIFEST_FILE } from '../generate/manifest.js';
-import { buildModel, type ModuleCode, type TargetInput } from '../generate/model.js';
+import { buildModel, toManifest, type ModuleCode, type TargetInput } from '../generate/model.js';
 import { render, sha256 } from '../generate/render.js';
 import { loadTemplates } from '../generate/templates.js';
 import { sourceHash } from '../generate/source-hash.js';
@@ -251,19 +251,7 @@ export const run = async (options: UpdateOptions): Promise<UpdateResult> => {
   // core): an unedited core stays unedited through update; an edited one keeps its old record.
   const edited = manifest.coreSha256 !== sha256(oldCore);
   const record = edited ? manifest.coreSha256 : sha256(core);
-  const written = JSON.parse(rendered.get(model.files.manifest) ?? '{}') as Record<string, unknown>;
-  delete written.coreSha256;
-  const ordered = Object.fromEntries(
-    Object.entries(written).flatMap(([k, v]) =>
-      k === 'policy' && record !== undefined
-        ? [
-            [k, v],
-            ['coreSha256', record],
-          ]
-        : [[k, v]],
-    ),
-  );
-  rendered.set(model.files.manifest, `${JSON.stringify(ordered, null, 2)}\n`);
+  rendered.set(model.files.manifest, `${JSON.stringify(toManifest(model, record), null, 2)}\n`);
   const files: { file: string; diff: string }[] = [];
   for (const [file, text] of rendered) {
     const before = await readFile(join(bundle.dir, file), 'utf8').catch(() => '');
