@@ -54,6 +54,19 @@ const check = async (name: string) => {
 const update = (name: string, ...extra: string[]) =>
   patchkit(['update', bundle(name), '--python', venv.python, '--no-cache', ...extra]);
 
+/** Installs a bundle into the venv (`--force` replaces an installed copy). */
+const install = async (name: string, ...extra: string[]) => {
+  const r = await patchkit(['install', bundle(name), '--python', venv.python, ...extra]);
+  expect(r.exitCode, r.stderr).toBe(0);
+};
+
+/** What `code` prints in the venv; the process must write nothing on stderr (no warning). */
+const printed = async (code: string) => {
+  const r = await runPython(venv.python, ['-c', code]);
+  expect(r.stderr).toBe('');
+  return r.stdout.trim();
+};
+
 /** Replaces `from` by `to` inside the text of one wrapper factory of a core, nowhere else. */
 const editFactory = async (name: string, factory: string, from: string, to: string) => {
   const text = await readFile(core(name), 'utf8');
@@ -295,14 +308,10 @@ describe('update across releases', () => {
     expect(overlay).toContain('(44, 6, 46, 7,');
     const c = await check('modcode');
     expect([c.exitCode, c.statuses]).toEqual([0, { '<module code>': 'unchanged', '<overlay>': 'unchanged' }]);
-    const installed = await patchkit(['install', bundle('modcode'), '--python', venv.python]);
-    expect(installed.exitCode, installed.stderr).toBe(0);
-    const ran = await runPython(venv.python, [
-      '-c',
-      'import relpkg.core as c; print(c.LIMIT, c.Engine.speed, c.newcomer(), c.Engine().start())',
-    ]);
-    expect(ran.stderr).toBe('');
-    expect(ran.stdout.trim()).toBe('7 1 None started');
+    await install('modcode');
+    expect(
+      await printed('import relpkg.core as c; print(c.LIMIT, c.Engine.speed, c.newcomer(), c.Engine().start())'),
+    ).toBe('7 1 None started');
   }, 120_000);
 
   it('an overlay hunk whose lines upstream removed is left as it was, both sides shown, exit 1', async () => {
@@ -371,10 +380,8 @@ describe('update across releases', () => {
     const actions = (JSON.parse(modcode.stdout) as { targets: { action: string }[] }).targets.map((t) => t.action);
     expect(actions).toEqual(['current', 'current']);
     expect((await check('modcode')).exitCode).toBe(0);
-    const again = await patchkit(['install', bundle('modcode'), '--python', venv.python, '--force']);
-    expect(again.exitCode, again.stderr).toBe(0);
-    const limit = await runPython(venv.python, ['-c', 'import relpkg.core as c; print(c.LIMIT, c.Engine.speed)']);
-    expect([limit.stderr, limit.stdout.trim()]).toEqual(['', '7 1']);
+    await install('modcode', '--force');
+    expect(await printed('import relpkg.core as c; print(c.LIMIT, c.Engine.speed)')).toBe('7 1');
 
     // Dropping the overlay: the overlay module leaves the bundle, the process runs without the field.
     const dropped = await update('modcode', '--drop', 'relpkg.core:<overlay>');
@@ -383,12 +390,7 @@ describe('update across releases', () => {
     const listed = JSON.parse(await readFile(join(bundle('modcode'), 'patchkit.json'), 'utf8')) as { files: string[] };
     expect(listed.files).not.toContain('modcode_patch_overlay.py');
     expect((await check('modcode')).exitCode).toBe(0);
-    const reinstalled = await patchkit(['install', bundle('modcode'), '--python', venv.python, '--force']);
-    expect(reinstalled.exitCode, reinstalled.stderr).toBe(0);
-    const without = await runPython(venv.python, [
-      '-c',
-      'import relpkg.core as c; print(c.LIMIT, hasattr(c.Engine, "speed"))',
-    ]);
-    expect([without.stderr, without.stdout.trim()]).toEqual(['', '7 False']);
+    await install('modcode', '--force');
+    expect(await printed('import relpkg.core as c; print(c.LIMIT, hasattr(c.Engine, "speed"))')).toBe('7 False');
   }, 120_000);
 });

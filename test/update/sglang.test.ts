@@ -69,6 +69,26 @@ const withUserLine = (core: string, targets: { module: string; qualname: string;
   return text;
 };
 
+/** Each definition's text, dedented, written to `<prefix>-N.py` and compiled by CPython: the result of that run. */
+const compileEach = async (definitions: string[], prefix: string) => {
+  const files: string[] = [];
+  for (const text of definitions) {
+    const indent = /^\s*/.exec(text)?.[0] ?? '';
+    const file = `${prefix}-${files.length}.py`;
+    await writeFile(
+      file,
+      text
+        .split('\n')
+        .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l))
+        .join('\n'),
+    );
+    files.push(file);
+  }
+  return execa(PYTHON, ['-c', 'import sys\nfor f in sys.argv[1:]: compile(open(f).read(), f, "exec")', ...files], {
+    reject: false,
+  });
+};
+
 const checkout = async (commit: string, into: string) => {
   await mkdir(into, { recursive: true });
   await execa('git', [`--git-dir=${SGLANG}`, 'archive', commit, 'python/sglang']).pipe('tar', [
@@ -158,30 +178,18 @@ describe.skipIf(!present)(
       const manifest = JSON.parse(await readFile(join(bundle('sgrepl'), 'patchkit.json'), 'utf8')) as {
         targets: { qualname: string; upstream: string }[];
       };
-      const clean = data.targets.filter((t) => t.action !== 'conflict').map((t) => t.key.split(':')[1]);
-      const files: string[] = [];
+      const cleanNames = data.targets.filter((t) => t.action !== 'conflict').map((t) => t.key.split(':')[1]);
+      const clean: string[] = [];
       for (const t of manifest.targets) {
         const span = findDefinition(text, MODULE, t.qualname, t.upstream);
         expect(span?.text, t.qualname).toContain(USER_LINE);
-        if (!clean.includes(t.qualname) || !span) continue;
-        const indent = /^\s*/.exec(span.text)?.[0] ?? '';
-        const dedented = span.text
-          .split('\n')
-          .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l))
-          .join('\n');
-        const file = join(dir, `merged-${files.length}.py`);
-        await writeFile(file, dedented);
-        files.push(file);
+        if (cleanNames.includes(t.qualname) && span) clean.push(span.text);
       }
-      expect(files.length).toBeGreaterThan(0);
-      const compiled = await execa(
-        PYTHON,
-        ['-c', 'import sys\nfor f in sys.argv[1:]: compile(open(f).read(), f, "exec")', ...files],
-        { reject: false },
-      );
+      expect(clean.length).toBeGreaterThan(0);
+      const compiled = await compileEach(clean, join(dir, 'merged'));
       expect(compiled.exitCode, compiled.stderr).toBe(0);
       console.error(
-        `sglang update: ${data.targets.map((t) => `${t.key.split(':')[1]} ${t.action}`).join(', ')}; ${files.length} clean merge(s) compiled`,
+        `sglang update: ${data.targets.map((t) => `${t.key.split(':')[1]} ${t.action}`).join(', ')}; ${clean.length} clean merge(s) compiled`,
       );
 
       // Conflicts resolved the way a reviewer might (upstream's side): then check exits 0 for both bundles.
@@ -223,36 +231,22 @@ describe.skipIf(!present)(
         const text = await readFile(core('sgdiff'), 'utf8');
         const replaced = await replacedOf('sgdiff');
         const conflicted = new Set(data.conflicts);
-        const files: string[] = [];
+        const clean: string[] = [];
         for (const t of replaced) {
           const key = `${t.module}:${t.qualname}`;
           const span = findDefinition(text, t.module, t.qualname, t.upstream);
           if (key === data.unresolved[2]) continue;
           expect(span?.text, key).toContain(USER_LINE);
-          if (conflicted.has(key) || !span) continue;
-          const indent = /^\s*/.exec(span.text)?.[0] ?? '';
-          const file = join(dir, `slime-merged-${files.length}.py`);
-          await writeFile(
-            file,
-            span.text
-              .split('\n')
-              .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l))
-              .join('\n'),
-          );
-          files.push(file);
+          if (!conflicted.has(key) && span) clean.push(span.text);
         }
-        const compiled = await execa(
-          PYTHON,
-          ['-c', 'import sys\nfor f in sys.argv[1:]: compile(open(f).read(), f, "exec")', ...files],
-          { reject: false },
-        );
+        const compiled = await compileEach(clean, join(dir, 'slime-merged'));
         expect(compiled.exitCode, compiled.stderr).toBe(0);
         console.error(
           `slime bundle update: ${Object.entries(
             data.targets.reduce<Record<string, number>>((n, t) => ({ ...n, [t.action]: (n[t.action] ?? 0) + 1 }), {}),
           )
             .map(([a, n]) => `${n} ${a}`)
-            .join(', ')}; ${files.length} clean definition(s) compiled; ${data.conflicts.length} conflict(s)`,
+            .join(', ')}; ${clean.length} clean definition(s) compiled; ${data.conflicts.length} conflict(s)`,
         );
 
         // The review: conflicts resolved to upstream's side, what upstream removed dropped.
