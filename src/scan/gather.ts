@@ -26,7 +26,7 @@ const MIN_BODY = 64;
 const RUN_SKIP_PER_CALL = 32;
 
 /** Statements and clauses whose children can be module- or class-level definitions. */
-const CONTAINERS = new Set([
+export const CONTAINERS = new Set([
   'block',
   'class_definition',
   'decorated_definition',
