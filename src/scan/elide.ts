@@ -18,6 +18,8 @@
  * blanked body does not end where the lexer said.
  */
 
+import { MIN_BODY } from './gather.js';
+
 /** One logical line: its first token's index, indentation (spaces) and the end of its last token. */
 interface LogicalLine {
   start: number;
@@ -39,19 +41,29 @@ export interface Elided {
 }
 
 const STRING_PREFIXES = new Set(['r', 'u', 'b', 'f', 't', 'br', 'rb', 'fr', 'rf', 'tr', 'rt']);
-const OPERATORS = '+-*/%@&|^~<>=.,:;';
-const CLOSER: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+/** Codes of the operator and delimiter characters that need no check of their own. */
+const OPERATOR: boolean[] = [];
+for (const ch of '+-*/%@&|^~<>=.,:;') OPERATOR[ch.charCodeAt(0)] = true;
+/** `last` of a word (no character has this code). */
+const WORD = -2;
 const isWordChar = (code: number) =>
   (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
 /** Python 2 octal (`0777`) and long (`10L`) literals: tree-sitter reads both as errors. */
 const PY2_NUMBER = /^(?:0[0-9_]*[1-9]|[0-9][0-9_]*[lL]$)/;
 
-/** Worth blanking: shorter stretches save less than the bookkeeping costs. */
-const MIN_BLANK = 64;
+const isWord = (source: string, start: number, end: number, word: string) =>
+  start >= 0 && end - start === word.length && source.startsWith(word, start);
+
+/**
+ * Worth blanking: shorter stretches save less than the bookkeeping costs. Never below MIN_BODY, so
+ * that scan/gather.ts lists every blanked body and can check where it ends.
+ */
+const MIN_BLANK = MIN_BODY;
 
 /** The logical lines of `source`, or null when the lexer is unsure of anything in it. */
 const logicalLines = (source: string): LogicalLine[] | null => {
   const lines: LogicalLine[] = [];
+  const brackets: number[] = [];
   const n = source.length;
   let i = 0;
   while (i < n) {
@@ -80,137 +92,148 @@ const logicalLines = (source: string): LogicalLine[] | null => {
     if (c0 === '\t' || c0 === '\f' || c0 === '\\') return null;
 
     const line: LogicalLine = { start: i, indent, end: i, first: '', second: '', interfaceLike: false, opens: false };
-    const brackets: string[] = [];
+    brackets.length = 0;
     let words = 0;
-    let lastChar = '';
-    let prevWord = '';
+    /** The last token's last character code; a word's is WORD. */
+    let last = 0;
+    /** The last token when it is a word: [start, end), else start -1. */
+    let wordStart = -1;
+    let wordEnd = -1;
     let comma0 = false;
     let tokens = 0;
     let ended = false;
     while (i < n && !ended) {
-      const ch = source[i];
       const code = source.charCodeAt(i);
-      if (ch === ' ' || ch === '\t' || ch === '\f') {
+      if (code === 32 || code === 9 || code === 12) {
         i++;
         continue;
       }
-      if (ch === '\n' || ch === '\r') {
-        if (ch === '\r' && source[i + 1] !== '\n') return null;
-        i += ch === '\r' ? 2 : 1;
+      if (code === 10 || code === 13) {
+        if (code === 13 && source.charCodeAt(i + 1) !== 10) return null;
+        i += code === 13 ? 2 : 1;
         if (brackets.length === 0) ended = true;
         else {
           // A bracketed continuation dedented below its statement: tree-sitter-python #256 reads
           // the rest of the block as an error where CPython does not.
           let col = 0;
           while (source.charCodeAt(i + col) === 32) col++;
-          const next = source[i + col];
-          if (col < indent && next !== '\n' && next !== '\r' && next !== undefined) return null;
+          const next = source.charCodeAt(i + col);
+          if (col < indent && next !== 10 && next !== 13 && i + col < n) return null;
         }
         continue;
       }
-      if (ch === '#') {
+      if (code === 35) {
         const nl = source.indexOf('\n', i);
         i = nl < 0 ? n : nl;
         continue;
       }
-      if (ch === '\\') {
-        if (source[i + 1] === '\n') i += 2;
-        else if (source[i + 1] === '\r' && source[i + 2] === '\n') i += 3;
+      if (code === 92) {
+        if (source.charCodeAt(i + 1) === 10) i += 2;
+        else if (source.charCodeAt(i + 1) === 13 && source.charCodeAt(i + 2) === 10) i += 3;
         else return null;
         continue;
       }
       tokens++;
-      if (ch === '"' || ch === "'") {
+      if (code === 34 || code === 39) {
         // A prefix is the word right before the quote.
-        let prefix = '';
-        if (prevWord && line.end === i) {
-          prefix = prevWord.toLowerCase();
+        let formatted = false;
+        if (wordStart >= 0 && wordEnd === i) {
+          const prefix = source.slice(wordStart, wordEnd).toLowerCase();
           if (!STRING_PREFIXES.has(prefix)) return null;
+          formatted = prefix.includes('f') || prefix.includes('t');
           tokens--;
         }
-        const formatted = prefix.includes('f') || prefix.includes('t');
-        const triple = source.startsWith(ch.repeat(3), i);
+        const triple = source.charCodeAt(i + 1) === code && source.charCodeAt(i + 2) === code;
         let j = i + (triple ? 3 : 1);
         let braces = 0;
         for (;;) {
           if (j >= n) return null;
-          const s = source[j];
-          if (s === '\\') {
+          const s = source.charCodeAt(j);
+          if (s === 92) {
             j += 2;
             continue;
           }
-          if (s === '\n' && !triple) return null;
-          if (s === ch && (!triple || source.startsWith(ch.repeat(3), j))) {
+          if (s === 10 && !triple) return null;
+          if (s === code && (!triple || (source.charCodeAt(j + 1) === code && source.charCodeAt(j + 2) === code))) {
             // Python 3.12 lets a replacement field hold the same quote: not read here.
             if (formatted && braces > 0) return null;
             j += triple ? 3 : 1;
             break;
           }
           if (formatted) {
-            if (s === '{') braces++;
-            else if (s === '}' && braces > 0) braces--;
+            if (s === 123) braces++;
+            else if (s === 125 && braces > 0) braces--;
           }
           j++;
         }
         if (tokens === 1) line.interfaceLike = true;
         i = j;
         line.end = j;
-        lastChar = ch;
-        prevWord = '';
+        last = code;
+        wordStart = -1;
         continue;
       }
       if (isWordChar(code)) {
         let j = i + 1;
         while (j < n && isWordChar(source.charCodeAt(j))) j++;
-        const word = source.slice(i, j);
         if (code >= 48 && code <= 57) {
           // After a `.` or an exponent's sign it is part of a float (`1.05`, `1e-05`), not an integer.
-          const before = source[i - 1];
-          const inFloat = before === '.' || ((before === '-' || before === '+') && /[eE]/.test(source[i - 2]));
-          if (!inFloat && PY2_NUMBER.test(word)) return null;
-        } else {
-          if (words === 0 && tokens === 1) line.first = word;
-          else if (words === 1 && tokens === 2) line.second = word;
-          words++;
-          if (tokens === 1 && word === 'pass') line.interfaceLike = true;
+          const before = source.charCodeAt(i - 1);
+          const inFloat =
+            before === 46 || ((before === 45 || before === 43) && (source.charCodeAt(i - 2) | 32) === 101);
+          if (
+            !inFloat &&
+            (code === 48 || (source.charCodeAt(j - 1) | 32) === 108) &&
+            PY2_NUMBER.test(source.slice(i, j))
+          )
+            return null;
+        } else if (tokens <= 2) {
+          if (words === 0 && tokens === 1) line.first = source.slice(i, j);
+          else if (words === 1 && tokens === 2) line.second = source.slice(i, j);
+          if (tokens === 1 && line.first === 'pass') line.interfaceLike = true;
         }
-        prevWord = word;
+        if (code < 48 || code > 57) words++;
+        wordStart = i;
+        wordEnd = j;
         i = j;
         line.end = j;
-        lastChar = 'a';
+        last = WORD;
         continue;
       }
       if (code > 127) return null;
-      const wordBefore = prevWord;
-      prevWord = '';
       // `x = a, *b` and `return a, *b`: tree-sitter-python reads a starred item of an unbracketed
       // tuple there as an error.
-      if (ch === '*' && brackets.length === 0 && (lastChar === ',' || lastChar === '=' || wordBefore === 'return'))
+      if (
+        code === 42 &&
+        brackets.length === 0 &&
+        (last === 44 || last === 61 || isWord(source, wordStart, wordEnd, 'return'))
+      )
         return null;
-      if (ch === '(' || ch === '[' || ch === '{') {
-        if (ch === '(' && wordBefore === 'lambda') return null;
-        brackets.push(ch);
-      } else if (ch === ')' || ch === ']' || ch === '}') {
-        if (brackets.pop() !== CLOSER[ch]) return null;
-      } else if (ch === '!') {
-        if (source[i + 1] !== '=') return null;
-      } else if (!OPERATORS.includes(ch)) {
+      if (code === 40 || code === 91 || code === 123) {
+        if (code === 40 && isWord(source, wordStart, wordEnd, 'lambda')) return null;
+        brackets.push(code);
+      } else if (code === 41 || code === 93 || code === 125) {
+        if (brackets.pop() !== (code === 41 ? 40 : code - 2)) return null;
+      } else if (code === 33) {
+        if (source.charCodeAt(i + 1) !== 61) return null;
+      } else if (!OPERATOR[code]) {
         return null;
-      } else if (ch === '<' && source[i + 1] === '>') {
+      } else if (code === 60 && source.charCodeAt(i + 1) === 62) {
         return null;
-      } else if (ch === ',' && brackets.length === 0) {
+      } else if (code === 44 && brackets.length === 0) {
         comma0 = true;
-      } else if (ch === '.' && tokens === 1 && source.startsWith('...', i)) {
+      } else if (code === 46 && tokens === 1 && source.startsWith('...', i)) {
         line.interfaceLike = true;
       }
+      wordStart = -1;
       i++;
       line.end = i;
-      lastChar = ch;
+      last = code;
     }
     if (brackets.length > 0) return null;
     // Python 2's `except E, e:` and `raise E, message`.
     if (comma0 && (line.first === 'except' || line.first === 'raise')) return null;
-    line.opens = lastChar === ':';
+    line.opens = last === 58;
     lines.push(line);
   }
   return lines;
@@ -240,6 +263,9 @@ const indentsCleanly = (lines: LogicalLine[], from: number, to: number): boolean
   }
   return !lines[to - 1].opens;
 };
+
+/** Spaces for every character but line feeds (a carriage return inside the tuple is whitespace too). */
+const blank = (text: string) => text.replace(/[^\n]+/g, (run) => ' '.repeat(run.length));
 
 /** `source` with the bodies blanked, or null when none is. */
 export const elideBodies = (source: string): Elided | null => {
@@ -271,12 +297,7 @@ export const elideBodies = (source: string): Elided | null => {
     // tree-sitter may count a comment after the last token into the block, or not.
     const after = source.slice(bodyEnd, next < lines.length ? lines[next].start : source.length);
     if (after.includes('#')) continue;
-    parts.push(
-      source.slice(copied, blankStart),
-      '(',
-      source.slice(blankStart + 1, bodyEnd - 1).replace(/[^\r\n]/g, ' '),
-      ')',
-    );
+    parts.push(source.slice(copied, blankStart), '(', blank(source.slice(blankStart + 1, bodyEnd - 1)), ')');
     copied = bodyEnd;
     ends.push(bodyEnd);
   }
