@@ -4,7 +4,8 @@ import type { PythonParser } from '../parser/adapter.js';
 import { contentHash } from './cache.js';
 import { decodeSource } from './decode.js';
 import { extractFacts } from './extract.js';
-import { gatherCaptures } from './gather.js';
+import { elideBodies } from './elide.js';
+import { gatherCaptures, MIN_BODY } from './gather.js';
 import type { FileFacts } from './facts.js';
 import { recoverDefinitions } from './recover.js';
 
@@ -29,7 +30,16 @@ export const readSource = (path: string): Buffer => {
 export const scanFile = (parser: PythonParser, path: string, hash = false): { facts: FileFacts; hash?: string } => {
   const bytes = readSource(path);
   const decoded = decodeSource(bytes);
-  const facts = parser.withTree(decoded.text, (tree) => extractFacts(decoded.text, gatherCaptures(tree, decoded.text)));
+  const source = decoded.text;
+  const elided = elideBodies(source);
+  // The blanked text stands for the original only when it parses cleanly, each blanked body where it was.
+  const facts =
+    (elided &&
+      parser.withTree(elided.text, (tree) => {
+        const captures = gatherCaptures(tree, source, MIN_BODY, elided.ends);
+        return captures && extractFacts(source, captures);
+      })) ??
+    parser.withTree(source, (tree) => extractFacts(source, gatherCaptures(tree, source)));
   if (facts.errorRanges.length > 0)
     facts.defs = recoverDefinitions(parser, decoded.text, facts.defs, facts.errorRanges);
   return {

@@ -20,7 +20,7 @@ import type { Capture, ParsedTree, SyntaxNode } from '../parser/adapter.js';
  * as much as walking and marshalling a few dozen characters' worth of nodes (measured on node
  * tree-sitter 0.25.1: ~10 µs a call, ~0.3 µs a node).
  */
-const MIN_BODY = 64;
+export const MIN_BODY = 64;
 
 /** Statements before a run that one query call may walk past for each call it saves. */
 const RUN_SKIP_PER_CALL = 32;
@@ -174,12 +174,36 @@ const anyWithin = (sorted: number[], start: number, end: number): boolean => {
   return lo < sorted.length && sorted[lo] < end;
 };
 
-/** `minBody`: see MIN_BODY (tests pass 0, to leave out every body they write). */
-export const gatherCaptures = (tree: ParsedTree, source: string, minBody = MIN_BODY): Capture[] => {
+/** Whether every function ending at one of `ends` is among the skeleton's bodies, and ends with its body. */
+const holdsEnds = (bodies: Body[], ends: number[]): boolean => {
+  const wanted = new Set(ends);
+  let found = 0;
+  for (const b of bodies) if (b.end === b.fnEnd && wanted.has(b.fnEnd)) found++;
+  return found === wanted.size;
+};
+
+/**
+ * `minBody`: see MIN_BODY (tests pass 0, to leave out every body they write). `blanked`: the ends
+ * of the bodies scan/elide.ts blanked in the parsed text (each at least MIN_BODY long); then null
+ * when that text has an error or one of them is not an outermost function's body where it said.
+ */
+export function gatherCaptures(tree: ParsedTree, source: string, minBody?: number): Capture[];
+export function gatherCaptures(tree: ParsedTree, source: string, minBody: number, blanked: number[]): Capture[] | null;
+export function gatherCaptures(
+  tree: ParsedTree,
+  source: string,
+  minBody = MIN_BODY,
+  blanked?: number[],
+): Capture[] | null {
   const whole = () => tree.captures('all', tree.root);
-  if (!tree.rangeCaptures || tree.root.hasError) return whole();
+  if (blanked && tree.root.hasError) return null;
+  if (!tree.rangeCaptures || tree.root.hasError) {
+    if (blanked && !holdsEnds(walkSkeleton(tree.root, minBody).bodies, blanked)) return null;
+    return whole();
+  }
   const skeleton = walkSkeleton(tree.root, minBody);
   const { bodies } = skeleton;
+  if (blanked && !holdsEnds(bodies, blanked)) return null;
   if (bodies.length === 0) return whole();
 
   const captures: Capture[] = [];
@@ -203,4 +227,4 @@ export const gatherCaptures = (tree: ParsedTree, source: string, minBody = MIN_B
       for (const c of tree.captures('structure', body.node)) captures.push(c);
   }
   return captures;
-};
+}

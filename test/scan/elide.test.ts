@@ -1,0 +1,135 @@
+/**
+ * scan/elide.ts blanks the function bodies extraction does not read: the blanked text keeps every
+ * index, the facts drawn from it are those of the original (both bindings, crafted cases and real
+ * files), and the lexer leaves alone what it cannot be sure of.
+ */
+import { execa } from 'execa';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadParser, type ParserKind, type PythonParser } from '../../src/parser/adapter.js';
+import { decodeSource } from '../../src/scan/decode.js';
+import { elideBodies } from '../../src/scan/elide.js';
+import { extractFacts } from '../../src/scan/extract.js';
+import { gatherCaptures, MIN_BODY } from '../../src/scan/gather.js';
+import { querySources } from '../../src/scan/queries.js';
+import { PYTHON } from '../helpers/python.js';
+
+const filler = (indent: string) => `${indent}value = compute(first_argument, second_argument, third_argument)\n`;
+
+const SAMPLE = [
+  'import os\n',
+  'def f(a, b):\n',
+  '    """Doc."""\n',
+  filler('    '),
+  '    if a:\n',
+  '        return [\n',
+  '            1, 2, 3,\n',
+  '        ]\n',
+  '    return b\n',
+  '\n',
+  'class C:\n',
+  '    def m(self):\n',
+  '        # only a comment, pass and ellipsis: interface-only\n',
+  '        pass\n',
+  '        ...\n',
+  '    async def g(self):\n',
+  '        for i in range(10):\n',
+  filler('            '),
+  '        else:\n',
+  '            return 1\n',
+  '    def lazy(self):\n',
+  '        import json\n',
+  filler('        '),
+  '    def gen(self):\n',
+  filler('        '),
+  '        yield 1\n',
+  'x = 1\n',
+].join('');
+
+const facts = (parser: PythonParser, source: string, parsed: string, blanked?: number[]) =>
+  parser.withTree(parsed, (tree) => {
+    const captures = blanked ? gatherCaptures(tree, source, MIN_BODY, blanked) : gatherCaptures(tree, source);
+    return captures && extractFacts(source, captures);
+  });
+
+describe('elideBodies', () => {
+  it('blanks what extraction does not read, keeping every index, line and the bodies that are queried', () => {
+    const elided = elideBodies(SAMPLE);
+    expect(elided).not.toBeNull();
+    const { text, ends } = elided!;
+    expect(text.length).toBe(SAMPLE.length);
+    expect(text.split('\n').map((l) => l.length)).toEqual(SAMPLE.split('\n').map((l) => l.length));
+    expect(ends).toHaveLength(2);
+    expect(text).toContain('    """Doc."""\n    (');
+    expect(text).not.toContain('compute(first_argument, second_argument, third_argument)\n        else');
+    expect(text).toContain('        import json\n');
+    expect(text).toContain('        yield 1\n');
+    expect(text).toContain('        pass\n        ...\n');
+    expect(text.endsWith('\nx = 1\n')).toBe(true);
+    for (const end of ends) expect(text[end - 1]).toBe(')');
+  });
+
+  it.each([
+    ['tabs in indentation', (body: string) => body.replace(/^ {4}/gm, '\t')],
+    ["Python 2's except clause", (body: string) => `${body}    try:\n        pass\n    except E, e:\n        pass\n`],
+    ['a Python 2 octal', (body: string) => `${body}    mode = 0777\n`],
+    ['a starred item of an unbracketed tuple', (body: string) => `${body}    host, *rest = a, *[]\n`],
+    ['a bracket continued below its statement', (body: string) => `${body}    (bar.\nbaz)\n`],
+    ['a replacement field holding its own quote', (body: string) => `${body}    s = f"{d["k"]}"\n`],
+    ['a lone carriage return', (body: string) => `${body}    x = 1\r    y = 2\n`],
+  ])('leaves a file alone on %s', (_name, edit) => {
+    const body = `def f():\n${filler('    ').repeat(4)}`;
+    expect(elideBodies(body)).not.toBeNull();
+    expect(elideBodies(edit(body))).toBeNull();
+  });
+
+  it('leaves a body alone with a comment after its last token (tree-sitter may count it in)', () => {
+    const text = `def f():\n${filler('    ').repeat(4)}    # trailing\nx = 1\n`;
+    expect(elideBodies(text)).toBeNull();
+  });
+});
+
+const pythonFiles = (dir: string, limit: number): string[] => {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (found.length >= limit) return;
+      const path = join(d, entry.name);
+      if (entry.isDirectory() && entry.name !== 'site-packages') walk(path);
+      else if (entry.isFile() && entry.name.endsWith('.py')) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+};
+
+describe.each<ParserKind>(['native', 'wasm'])('blanked text with the %s binding', (kind) => {
+  it('gives the facts of the original text', async () => {
+    const parser = await loadParser(kind, querySources());
+    const elided = elideBodies(SAMPLE)!;
+    expect(facts(parser, SAMPLE, elided.text, elided.ends)).toEqual(facts(parser, SAMPLE, SAMPLE));
+  });
+
+  it('is refused where a blanked body does not end where the lexer said', async () => {
+    const parser = await loadParser(kind, querySources());
+    const elided = elideBodies(SAMPLE)!;
+    expect(facts(parser, SAMPLE, elided.text, [elided.ends[0] - 1, ...elided.ends.slice(1)])).toBeNull();
+  });
+
+  it('400 stdlib files: the facts of the original wherever the blanked text is taken', async () => {
+    const parser = await loadParser(kind, querySources());
+    const { stdout } = await execa(PYTHON, ['-S', '-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])']);
+    let taken = 0;
+    for (const file of pythonFiles(stdout.trim(), 400)) {
+      const text = decodeSource(readFileSync(file)).text;
+      const elided = elideBodies(text);
+      if (!elided) continue;
+      const fromBlanked = facts(parser, text, elided.text, elided.ends);
+      if (!fromBlanked) continue;
+      taken++;
+      expect(fromBlanked, file).toEqual(facts(parser, text, text));
+    }
+    expect(taken).toBeGreaterThan(200);
+  }, 120_000);
+});
