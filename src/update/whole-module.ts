@@ -10,7 +10,6 @@
  *   resolve, and the hunk is re-based on upstream's lines so `check` passes once they are;
  * - an overlay has no text in the core: a hunk that conflicts is left as it was (it does not apply,
  *   and `check` says so) and reported with both sides.
- * - a new module is current while upstream has no module of that name.
  */
 import type { ManifestHunk, ManifestTarget } from '../generate/manifest.js';
 import { BLOCK_START } from '../generate/validate.js';
@@ -57,7 +56,7 @@ const describe = (r: RebasedHunk): string => {
         ? `${n} only adds lines and its context is gone upstream: kept as an insertion after line ${r.hunk.oldStart}`
         : `${n} merged with upstream's change at line ${r.hunk.oldStart}`;
     case 'included':
-      return `${n}: upstream's line ${r.line} on already reads as the hunk makes it; dropped`;
+      return `${n}: upstream's lines from ${r.line} on already read as the hunk makes them; dropped`;
     case 'conflict':
       return `${n} conflicts with upstream's change at line ${r.line}`;
     case 'gone':
@@ -89,7 +88,7 @@ export const updateOverlay = (t: ManifestTarget, hunks: ManifestHunk[], source: 
     );
     return {
       action: 'conflict',
-      note: `the overlay is left as it was; edit the diff and make the bundle again:\n${shown.join('\n')}`,
+      note: `the overlay is left as it was: \`--drop\` it if upstream no longer needs it, or make its part of the bundle again from a diff against this release:\n${shown.join('\n')}`,
       target: { ...t, hunks },
       conflicts: bad.length,
     };
@@ -146,7 +145,7 @@ export const updateModuleCode = (
   if (!span || bad.some((r) => r.status === 'gone'))
     return {
       action: 'kept',
-      note: `${notes.join('; ')}; ${span ? '' : 'the module code in the core was edited, so '}it is left as it was: review it by hand`,
+      note: `${notes.join('; ')}; ${span ? '' : 'the module code in the core was edited, so '}it is left as it was: review it by hand (or \`--drop\` it)`,
       target: t,
       conflicts: 0,
     };
