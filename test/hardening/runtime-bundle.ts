@@ -98,18 +98,7 @@ export const makeFaultBundle = async (
     venv,
     result,
     site: venv.sitePackages,
-    py: async (args, env = {}, timeout = 60_000) => {
-      const start = performance.now();
-      const r = await execa(venv.python, args, { reject: false, env, stdin: 'ignore', timeout, cwd: venv.dir });
-      return {
-        stdout: String(r.stdout),
-        stderr: String(r.stderr),
-        exitCode: r.exitCode ?? -1,
-        signal: r.signal ?? undefined,
-        timedOut: Boolean(r.timedOut),
-        ms: Math.round(performance.now() - start),
-      };
-    },
+    py: (args, env = {}, timeout = 60_000) => runPython(venv.python, args, { env, timeout, cwd: venv.dir }),
     edit: async (file, change) => {
       const path = join(venv.sitePackages, file);
       const text = await readFile(path, 'utf8');
@@ -132,8 +121,27 @@ export const makeFaultBundle = async (
   };
 };
 
+/** An interpreter run without a shell, no input, never rejecting: what it printed and how it ended. */
+export const runPython = async (
+  python: string,
+  args: string[],
+  options: { env: Record<string, string>; cwd: string; timeout: number },
+): Promise<Run> => {
+  const start = performance.now();
+  const r = await execa(python, args, { reject: false, stdin: 'ignore', ...options });
+  return {
+    stdout: String(r.stdout),
+    stderr: String(r.stderr),
+    exitCode: r.exitCode ?? -1,
+    signal: r.signal ?? undefined,
+    timedOut: Boolean(r.timedOut),
+    ms: Math.round(performance.now() - start),
+  };
+};
+
 /** stdout of a run that must succeed, parsed as JSON. */
 export const json = <T>(r: Run): T => {
-  if (r.exitCode !== 0 || r.timedOut) throw new Error(`python failed (${r.exitCode}, ${r.signal}):\n${r.stderr}`);
+  if (r.exitCode !== 0 || r.timedOut)
+    throw new Error(`python failed (${r.exitCode}, ${r.signal}, timed out: ${r.timedOut}):\n${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 };
