@@ -22,6 +22,26 @@ export interface SyntaxNode {
   child(index: number): SyntaxNode | null;
   namedChild(index: number): SyntaxNode | null;
   childForFieldName(name: string): SyntaxNode | null;
+  /** A cursor over this node's subtree: walking it makes no node objects (scan/gather.ts). */
+  walk(): TreeCursor;
+}
+
+/**
+ * The subset of a tree-sitter cursor that patchkit reads. Its indices are string indices, like a
+ * node's; `currentNode` makes one node object. web-tree-sitter's must be deleted (`delete`).
+ */
+export interface TreeCursor {
+  readonly nodeType: string;
+  readonly nodeIsNamed: boolean;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  /** null or undefined (by binding) for a child that has no field name. */
+  readonly currentFieldName: string | null | undefined;
+  readonly currentNode: SyntaxNode;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+  delete?(): void;
 }
 
 export interface Capture {
@@ -61,10 +81,19 @@ export interface ParsedTree {
   captures(query: QueryName, node: SyntaxNode, range?: IndexRange): Capture[];
 }
 
+/** A stretch of the source to parse alone (tree-sitter's included range): the tree's indices and rows stay the whole text's. */
+export interface SourceRange extends IndexRange {
+  startPosition: Point;
+  endPosition: Point;
+}
+
 export interface PythonParser {
   readonly kind: ParserKind;
-  /** Parses, hands the tree to `read`, then frees it at once: `read` must not keep nodes. */
-  withTree<T>(source: string, read: (tree: ParsedTree) => T): T;
+  /**
+   * Parses (only `range` of the source, when given), hands the tree to `read`, then frees it (the
+   * native binding: drops it for the collector): `read` must not keep nodes.
+   */
+  withTree<T>(source: string, read: (tree: ParsedTree) => T, range?: SourceRange): T;
 }
 
 /** `auto` tries native first, and falls back to wasm when the native addon cannot load. */

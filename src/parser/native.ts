@@ -1,6 +1,6 @@
 /** The native node binding (tree-sitter + tree-sitter-python, ABI 15). */
 import { createRequire } from 'node:module';
-import type { Capture, ParsedTree, PythonParser, QueryName, QuerySources, SyntaxNode } from './adapter.js';
+import type { Capture, ParsedTree, PythonParser, QueryName, QuerySources, SourceRange, SyntaxNode } from './adapter.js';
 import { loadNativeCaptures } from './native-captures.js';
 import { probeRangeScale, RANGE_PROBE } from './range-units.js';
 
@@ -12,7 +12,11 @@ interface NativeTree {
 
 interface NativeParser {
   setLanguage(language: unknown): void;
-  parse(input: string, oldTree?: unknown, options?: { bufferSize?: number }): NativeTree;
+  parse(
+    input: string,
+    oldTree?: unknown,
+    options?: { bufferSize?: number; includedRanges?: SourceRange[] },
+  ): NativeTree;
 }
 
 interface NativeQuery {
@@ -80,8 +84,11 @@ export const loadNativeParser = (sources: QuerySources): PythonParser => {
     structure: new Parser.Query(Python, sources.structure),
   };
   // bufferSize above the source length avoids the old >32 KiB "Invalid argument" path entirely.
-  const parse = (source: string) =>
-    parser.parse(source, undefined, { bufferSize: Math.max(32 * 1024, source.length * 2 + 16) });
+  const parse = (source: string, range?: SourceRange) =>
+    parser.parse(source, undefined, {
+      bufferSize: Math.max(32 * 1024, source.length * 2 + 16),
+      ...(range ? { includedRanges: [range] } : {}),
+    });
   const fast = fastCaptures(parse, queries.all);
   const probe = new Parser.Query(Python, RANGE_PROBE.query);
   const probeTree = parse(RANGE_PROBE.source);
@@ -90,8 +97,8 @@ export const loadNativeParser = (sources: QuerySources): PythonParser => {
   );
   return {
     kind: 'native',
-    withTree(source, read) {
-      const tree = parse(source);
+    withTree(source, read, range) {
+      const tree = parse(source, range);
       // Native trees are freed only by GC: the caller must not keep nodes past `read`.
       const parsed: ParsedTree = {
         root: tree.rootNode,

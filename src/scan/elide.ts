@@ -243,6 +243,33 @@ const logicalLines = (source: string): LogicalLine[] | null => {
   return lines;
 };
 
+/** Clauses of a compound statement: a top-level line that starts one is not a statement of its own. */
+const CLAUSES = new Set(['else', 'elif', 'except', 'finally']);
+
+/**
+ * Where top-level statements start that a parse may be split at (scan/pieces.ts): logical lines at
+ * column 0 that are not a clause of the statement before, nor decorated or opened by the line
+ * before, with no comment between that line and this one (tree-sitter may count such a comment into
+ * the block above, or not). null when the lexer is unsure of anything in the file.
+ */
+export const statementStarts = (source: string): number[] | null => {
+  const lines = logicalLines(source);
+  if (!lines) return null;
+  const starts: number[] = [];
+  // The first '#' after the line before, searched again only once passed: one scan of the text.
+  let hash = source.indexOf('#');
+  for (let m = 1; m < lines.length; m++) {
+    const line = lines[m];
+    const before = lines[m - 1];
+    if (line.indent !== 0 || CLAUSES.has(line.first) || before.opens) continue;
+    if (source.charCodeAt(before.start) === 64) continue; // '@': a decorator line
+    if (hash !== -1 && hash < before.end) hash = source.indexOf('#', before.end);
+    if (hash !== -1 && hash < line.start) continue;
+    starts.push(line.start);
+  }
+  return starts;
+};
+
 /**
  * Whether the body's lines indent the way CPython accepts: a block after every line that opens
  * one, none elsewhere, dedents back to an enclosing level, and no block left open at the end.

@@ -101,8 +101,29 @@ const exceptText = (header: string) =>
       .replace(/ as \w+$/, ''),
   );
 
-export const extractFacts = (source: string, captures: Capture[]): Omit<FileFacts, 'decodeProblem' | 'encoding'> => {
-  const facts: Omit<FileFacts, 'decodeProblem' | 'encoding'> = emptyFacts();
+export type ExtractedFacts = Omit<FileFacts, 'decodeProblem' | 'encoding'>;
+
+/**
+ * Facts from captures that arrive in pieces (scan/gather.ts hands them over a gap and a body at a
+ * time, so a module of 120,000 classes never holds all its captures at once). Each piece is sorted
+ * on its own; `add` answers false, and takes nothing, when a piece would sort before what came
+ * already: the caller then starts again with a new extractor.
+ */
+export interface Extractor {
+  add(captures: Capture[]): boolean;
+  readonly facts: ExtractedFacts;
+}
+
+/** One parsed file's facts from the whole query's captures (in any order). */
+export const extractFacts = (source: string, captures: Capture[]): ExtractedFacts => {
+  const extractor = createExtractor(source);
+  extractor.add(captures);
+  return extractor.facts;
+};
+
+/** `into`: facts to add to (scan/pieces.ts's pieces of one module); new ones by default. */
+export const createExtractor = (source: string, into?: ExtractedFacts): Extractor => {
+  const facts: ExtractedFacts = into ?? emptyFacts();
   const lineOf = lineIndex(source);
   const textOf = (c: { start: number; end: number }) => source.slice(c.start, c.end);
   const stack: Frame[] = [];
@@ -193,7 +214,10 @@ export const extractFacts = (source: string, captures: Capture[]): Omit<FileFact
     if (scope !== null) facts.dynamic.push({ kind, name: kind === 'slots' ? scope : name(), line: lineOf(c.start) });
   };
 
-  for (const c of locate(captures)) {
+  // The last capture taken, in the order `locate` sorts by: a later piece must not sort before it.
+  let lastStart = -1;
+  let lastEnd = 0;
+  const take = (c: Located) => {
     let frame = top();
     while (frame && !(frame.start <= c.start && c.end <= frame.end)) {
       stack.pop();
@@ -319,6 +343,20 @@ export const extractFacts = (source: string, captures: Capture[]): Omit<FileFact
         if (kind) push('step', c, { step: { kind } });
       }
     }
-  }
-  return facts;
+  };
+
+  return {
+    facts,
+    add(captures) {
+      if (captures.length === 0) return true;
+      const located = locate(captures);
+      const first = located[0];
+      if (first.start < lastStart || (first.start === lastStart && first.end > lastEnd)) return false;
+      for (const c of located) take(c);
+      const last = located[located.length - 1];
+      lastStart = last.start;
+      lastEnd = last.end;
+      return true;
+    },
+  };
 };

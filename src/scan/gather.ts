@@ -25,6 +25,9 @@ export const MIN_BODY = 64;
 /** Statements before a run that one query call may walk past for each call it saves. */
 const RUN_SKIP_PER_CALL = 32;
 
+/** Statements of a run queried by one call: more would hold more captures at once for no gain. */
+const RUN_PIECE = 512;
+
 /** Statements and clauses whose children can be module- or class-level definitions. */
 const CONTAINERS = new Set([
   'block',
@@ -52,44 +55,125 @@ interface Body {
   end: number;
 }
 
-/** A module's or a block's statements, with their ranges read once they are needed. */
+/**
+ * A module's or a block's named children (statements, comments), as ranges; `nodes[i]` is the
+ * child's node where gapCaptures needs it (it contains a body, or it is queried on its own), else null.
+ */
 interface Statements {
-  nodes: SyntaxNode[];
-  starts?: number[];
-  ends?: number[];
+  end: number;
+  starts: number[];
+  ends: number[];
+  nodes: (SyntaxNode | null)[];
 }
 
 interface Skeleton {
   bodies: Body[];
-  /** For the module and every block walked: no pattern of grammars/*.scm is rooted at either. */
-  statements: Map<SyntaxNode, Statements>;
+  /** The module and the blocks gapCaptures may split, by start index: no pattern of grammars/*.scm is rooted at either. */
+  statements: Map<number, Statements>;
 }
 
-/** Bodies of the functions that are not inside another function, in document order. */
+/** Whether gapCaptures queries the no-body statements i..last of a block on their own rather than as one range. */
+const queriedOneByOne = (i: number, last: number) => !(last > i && i < RUN_SKIP_PER_CALL * (last - i));
+
+/**
+ * Bodies of the functions that are not inside another function, in document order, found with a
+ * cursor: a module of 120,000 classes has 600,000 statements and blocks, and each node object the
+ * binding makes holds native memory until it is collected. Nodes are made only for the bodies and
+ * for what gapCaptures will query or split: statements that contain a body, and statements it
+ * queries one by one, in the module and in the class bodies it can split into.
+ */
 const walkSkeleton = (root: SyntaxNode, minBody: number): Skeleton => {
   const bodies: Body[] = [];
-  const statements = new Map<SyntaxNode, Statements>();
-  const visit = (node: SyntaxNode, type: string) => {
-    const children = node.namedChildren;
-    if (type === 'module' || type === 'block')
-      statements.set(node, { nodes: children.filter((c): c is SyntaxNode => c !== null) });
-    for (const child of children) {
-      if (!child) continue;
-      const childType = child.type;
-      if (childType === 'function_definition') {
-        const body = child.childForFieldName('body');
-        if (body?.type !== 'block') continue;
-        const start = body.startIndex;
-        const end = body.endIndex;
+  const statements = new Map<number, Statements>();
+  const cursor = root.walk();
+  /** The cursor is on a function definition: its body, when it is one gapCaptures leaves out. */
+  const functionBody = (): boolean => {
+    const fnStart = cursor.startIndex;
+    const fnEnd = cursor.endIndex;
+    let found = false;
+    if (cursor.gotoFirstChild()) {
+      do {
+        if (cursor.currentFieldName !== 'body') continue;
+        const start = cursor.startIndex;
+        const end = cursor.endIndex;
         // A small body costs less to query with its gap than a query call of its own.
-        if (end - start >= minBody)
-          bodies.push({ fnStart: child.startIndex, fnEnd: child.endIndex, node: body, start, end });
-      } else if (CONTAINERS.has(childType)) {
-        visit(child, childType);
-      }
+        if (cursor.nodeType === 'block' && end - start >= minBody) {
+          bodies.push({ fnStart, fnEnd, node: cursor.currentNode, start, end });
+          found = true;
+        }
+        break;
+      } while (cursor.gotoNextSibling());
+      cursor.gotoParent();
     }
+    return found;
   };
-  visit(root, 'module');
+  /**
+   * The cursor is on a container of `type`; `splittable`: gapCaptures can split it (the module, a
+   * class in it or in a class body it splits, that class's body). Whether a body lies beneath.
+   */
+  const visit = (type: string, splittable: boolean): boolean => {
+    const block = type === 'module' || type === 'block';
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const holds: boolean[] = [];
+    const nodes: (SyntaxNode | null)[] = [];
+    const own = block ? cursor.startIndex : 0;
+    const ownEnd = block ? cursor.endIndex : 0;
+    let any = false;
+    if (!cursor.gotoFirstChild()) return false;
+    do {
+      if (!cursor.nodeIsNamed) continue;
+      const childType = cursor.nodeType;
+      let found = false;
+      if (childType === 'function_definition') {
+        found = functionBody();
+      } else if (CONTAINERS.has(childType)) {
+        const inner =
+          splittable &&
+          (block
+            ? childType === 'class_definition' || childType === 'decorated_definition'
+            : (type === 'class_definition' && childType === 'block') ||
+              (type === 'decorated_definition' && childType === 'class_definition'));
+        found = visit(childType, inner);
+      }
+      if (block) {
+        starts.push(cursor.startIndex);
+        ends.push(cursor.endIndex);
+        holds.push(found);
+        nodes.push(found && splittable ? cursor.currentNode : null);
+      }
+      any ||= found;
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+    // The module is split even without a body: its statements are queried in pieces.
+    if (!block || !splittable || (!any && type !== 'module')) return any;
+    // Runs of statements without a body: those gapCaptures queries one by one get their nodes.
+    const wanted: boolean[] = new Array<boolean>(holds.length).fill(false);
+    let need = false;
+    for (let i = 0; i < holds.length; i++) {
+      if (holds[i]) continue;
+      let last = i;
+      while (last + 1 < holds.length && !holds[last + 1]) last++;
+      if (queriedOneByOne(i, last)) for (let k = i; k <= last; k++) need = wanted[k] = true;
+      i = last;
+    }
+    if (need && cursor.gotoFirstChild()) {
+      let k = 0;
+      do {
+        if (!cursor.nodeIsNamed) continue;
+        if (wanted[k]) nodes[k] = cursor.currentNode;
+        k++;
+      } while (cursor.gotoNextSibling());
+      cursor.gotoParent();
+    }
+    statements.set(own, { end: ownEnd, starts, ends, nodes });
+    return any;
+  };
+  try {
+    visit('module', true);
+  } finally {
+    cursor.delete?.();
+  }
   return { bodies, statements };
 };
 
@@ -114,35 +198,49 @@ const firstEndingAfter = (ends: number[], index: number): number => {
  * capture nothing that starts there) and otherwise queried over the gap's range, which tree-sitter
  * walks from that statement's start.
  */
-const gapCaptures = (tree: ParsedTree, skeleton: Skeleton, from: number, to: number, out: Capture[]) => {
-  const ranged = (node: SyntaxNode, start: number, end: number) => {
+const gapCaptures = (tree: ParsedTree, skeleton: Skeleton, from: number, to: number, out: Output) => {
+  const ranged = (node: SyntaxNode, start: number, end: number, keepFrom = from) => {
     for (const c of tree.captures('all', node, { startIndex: start, endIndex: end }))
-      // A node that starts before this gap also meets an earlier one, where it was kept.
-      if (c.node.startIndex >= from) out.push(c);
+      // A node that starts before this gap (or piece) also meets an earlier one, where it was kept.
+      if (c.node.startIndex >= keepFrom) out.captures.push(c);
+    out.settled();
   };
   const split = (node: SyntaxNode, start: number, end: number) => {
-    const inside = skeleton.statements.get(node);
-    if (inside) {
-      const starts = (inside.starts ??= inside.nodes.map((n) => n.startIndex));
-      const ends = (inside.ends ??= inside.nodes.map((n) => n.endIndex));
+    const type = node.type;
+    const inside = type === 'module' || type === 'block' ? skeleton.statements.get(node.startIndex) : undefined;
+    if (inside && inside.end === node.endIndex) {
+      const { starts, ends, nodes } = inside;
       let i = firstEndingAfter(ends, start);
-      while (i < inside.nodes.length && starts[i] < end) {
+      while (i < nodes.length && starts[i] < end) {
         if (starts[i] < start || ends[i] > end) {
-          split(inside.nodes[i], Math.max(start, starts[i]), Math.min(end, ends[i]));
+          const crossing = nodes[i];
+          if (crossing) split(crossing, Math.max(start, starts[i]), Math.min(end, ends[i]));
+          else ranged(node, Math.max(start, starts[i]), Math.min(end, ends[i]));
           i++;
           continue;
         }
         // A run of statements inside the gap: one query over their range from here, while walking
         // past the statements before them costs less than a call per statement.
         let last = i;
-        while (last + 1 < inside.nodes.length && starts[last + 1] < end && ends[last + 1] <= end) last++;
-        if (last > i && i < RUN_SKIP_PER_CALL * (last - i)) ranged(node, starts[i], ends[last]);
-        else for (let k = i; k <= last; k++) out.push(...tree.captures('all', inside.nodes[k]));
+        while (last + 1 < nodes.length && starts[last + 1] < end && ends[last + 1] <= end) last++;
+        if (!queriedOneByOne(i, last))
+          // In pieces, so that a long run's captures need not all be held at once.
+          for (let a = i; a <= last; a += RUN_PIECE)
+            ranged(node, starts[a], ends[Math.min(last, a + RUN_PIECE - 1)], a === i ? from : starts[a]);
+        else
+          for (let k = i; k <= last; k++) {
+            const statement = nodes[k];
+            if (!statement) {
+              ranged(node, starts[k], ends[k]);
+              continue;
+            }
+            for (const c of tree.captures('all', statement)) out.captures.push(c);
+            out.settled();
+          }
         i = last + 1;
       }
       return;
     }
-    const type = node.type;
     const part =
       type === 'class_definition'
         ? node.childForFieldName('body')
@@ -183,10 +281,98 @@ const holdsEnds = (bodies: Body[], ends: number[]): boolean => {
 };
 
 /**
- * `minBody`: see MIN_BODY (tests pass 0, to leave out every body they write). `blanked`: the ends
- * of the bodies scan/elide.ts blanked in the parsed text (each at least MIN_BODY long); then null
- * when that text has an error or one of them is not an outermost function's body where it said.
+ * Where gapCaptures puts what it finds: `settled` after each query call, a point where every
+ * capture still to come sorts after those already pushed, so a full buffer may be handed on there.
  */
+interface Output {
+  captures: Capture[];
+  settled(): void;
+}
+
+/** Takes captures in pieces, each sorting after the one before (scan/extract.ts's Extractor). */
+export interface CaptureSink {
+  /** false: the piece sorts before an earlier one, and nothing of it was taken. */
+  add(captures: Capture[]): boolean;
+}
+
+/**
+ * How the captures reached the sink: `gathered` in pieces by gap; `whole` from one whole-tree
+ * query, after `restart` (a binding without query ranges, a tree with an error, or a body the
+ * gaps did not frame); `unusable`: the blanked text cannot stand for the original (see below), and
+ * the sink got nothing.
+ */
+export type Gathered = 'gathered' | 'whole' | 'unusable';
+
+/** Captures handed on once this many are waiting, at the next settled point. */
+const PIECE_CAPTURES = 4096;
+
+/**
+ * The captures extractFacts needs, handed to `open()`'s sink a gap and the body after it at a time.
+ * `open` is called again for a fresh sink when the pieces must be dropped for one whole query.
+ * `minBody`: see MIN_BODY (tests pass 0, to leave out every body they write). `blanked`: the ends
+ * of the bodies scan/elide.ts blanked in the parsed text (each at least MIN_BODY long); then
+ * `unusable` when that text has an error or one of them is not an outermost function's body where
+ * it said.
+ */
+export const streamCaptures = (
+  tree: ParsedTree,
+  source: string,
+  open: () => CaptureSink,
+  minBody = MIN_BODY,
+  blanked?: number[],
+): Gathered => {
+  const whole = (): Gathered => {
+    open().add(tree.captures('all', tree.root));
+    return 'whole';
+  };
+  if (blanked && tree.root.hasError) return 'unusable';
+  if (!tree.rangeCaptures || tree.root.hasError) {
+    if (blanked && !holdsEnds(walkSkeleton(tree.root, minBody).bodies, blanked)) return 'unusable';
+    return whole();
+  }
+  const skeleton = walkSkeleton(tree.root, minBody);
+  const { bodies } = skeleton;
+  if (blanked && !holdsEnds(bodies, blanked)) return 'unusable';
+
+  const sink = open();
+  // Frames the whole query opens: a body is left out only under its own function's frame, whose
+  // capture lies in the gap before the body.
+  const functions = new Set<string>();
+  let ordered = true;
+  const out: Output = {
+    captures: [],
+    settled() {
+      if (out.captures.length >= PIECE_CAPTURES) hand();
+    },
+  };
+  const hand = () => {
+    if (out.captures.length === 0) return;
+    for (const c of out.captures) if (c.name === 'function') functions.add(`${c.node.startIndex}:${c.node.endIndex}`);
+    ordered &&= sink.add(out.captures);
+    out.captures = [];
+  };
+  const yields = occurrences(source, 'yield');
+  const imports = occurrences(source, 'import');
+  let from = 0;
+  for (let k = 0; k <= bodies.length; k++) {
+    // Past the end for the last gap: a range end is exclusive, and nodes may end the file.
+    const to = k < bodies.length ? bodies[k].start : source.length + 1;
+    if (to > from) gapCaptures(tree, skeleton, from, to, out);
+    if (k === bodies.length) break;
+    const body = bodies[k];
+    hand();
+    if (!ordered || !functions.has(`${body.fnStart}:${body.fnEnd}`)) return whole();
+    out.captures.push({ name: 'function.body', node: body.node });
+    if (anyWithin(yields, body.start, body.end) || anyWithin(imports, body.start, body.end))
+      for (const c of tree.captures('structure', body.node)) out.captures.push(c);
+    out.settled();
+    from = body.end;
+  }
+  hand();
+  return ordered ? 'gathered' : whole();
+};
+
+/** streamCaptures' captures in one list (tests; null when `unusable`). */
 export function gatherCaptures(tree: ParsedTree, source: string, minBody?: number): Capture[];
 export function gatherCaptures(tree: ParsedTree, source: string, minBody: number, blanked: number[]): Capture[] | null;
 export function gatherCaptures(
@@ -195,36 +381,15 @@ export function gatherCaptures(
   minBody = MIN_BODY,
   blanked?: number[],
 ): Capture[] | null {
-  const whole = () => tree.captures('all', tree.root);
-  if (blanked && tree.root.hasError) return null;
-  if (!tree.rangeCaptures || tree.root.hasError) {
-    if (blanked && !holdsEnds(walkSkeleton(tree.root, minBody).bodies, blanked)) return null;
-    return whole();
-  }
-  const skeleton = walkSkeleton(tree.root, minBody);
-  const { bodies } = skeleton;
-  if (blanked && !holdsEnds(bodies, blanked)) return null;
-  if (bodies.length === 0) return whole();
-
-  const captures: Capture[] = [];
-  let from = 0;
-  for (let k = 0; k <= bodies.length; k++) {
-    // Past the end for the last gap: a range end is exclusive, and nodes may end the file.
-    const to = k < bodies.length ? bodies[k].start : source.length + 1;
-    if (to > from) gapCaptures(tree, skeleton, from, to, captures);
-    if (k < bodies.length) from = bodies[k].end;
-  }
-  // Frames the whole query opens: a body is left out only under its own function's frame.
-  const functions = new Set<string>();
-  for (const c of captures) if (c.name === 'function') functions.add(`${c.node.startIndex}:${c.node.endIndex}`);
-  if (!bodies.every((b) => functions.has(`${b.fnStart}:${b.fnEnd}`))) return whole();
-
-  const yields = occurrences(source, 'yield');
-  const imports = occurrences(source, 'import');
-  for (const body of bodies) {
-    captures.push({ name: 'function.body', node: body.node });
-    if (anyWithin(yields, body.start, body.end) || anyWithin(imports, body.start, body.end))
-      for (const c of tree.captures('structure', body.node)) captures.push(c);
-  }
-  return captures;
+  let captures: Capture[] = [];
+  const open = (): CaptureSink => {
+    captures = [];
+    return {
+      add(piece) {
+        for (const c of piece) captures.push(c);
+        return true;
+      },
+    };
+  };
+  return streamCaptures(tree, source, open, minBody, blanked) === 'unusable' ? null : captures;
 }

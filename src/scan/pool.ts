@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { loadParser, type ParserKind, type QuerySources } from '../parser/adapter.js';
-import { scanFile } from './file.js';
+import { scanFiles } from './file.js';
 import type { WorkerResponse, WorkerResult } from './worker.js';
 
 const INLINE_LIMIT = 24;
@@ -23,13 +23,7 @@ const parseInline = async (
   hash: boolean,
 ): Promise<ParseOutcome> => {
   const parser = await loadParser(kind, query);
-  const results = paths.map((path): WorkerResult => {
-    try {
-      return { path, ...scanFile(parser, path, hash) };
-    } catch (error) {
-      return { path, error: error instanceof Error ? error.message : String(error) };
-    }
-  });
+  const results = await scanFiles(parser, paths, hash);
   return { results, parserKind: parser.kind };
 };
 

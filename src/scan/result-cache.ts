@@ -76,7 +76,7 @@ export function* resultJsonChunks(result: ScanResult): Generator<string> {
   for (const piece of layout(result as never, '')) {
     batch.push(piece);
     size += piece.length;
-    if (size >= 1 << 20) {
+    if (size >= 1 << 16) {
       yield batch.join('');
       batch = [];
       size = 0;

@@ -8,10 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadParser, type ParsedTree, type ParserKind } from '../../src/parser/adapter.js';
+import { loadParser, type Capture, type ParsedTree, type ParserKind } from '../../src/parser/adapter.js';
 import { decodeSource } from '../../src/scan/decode.js';
-import { extractFacts } from '../../src/scan/extract.js';
-import { gatherCaptures } from '../../src/scan/gather.js';
+import { createExtractor, extractFacts } from '../../src/scan/extract.js';
+import { gatherCaptures, streamCaptures } from '../../src/scan/gather.js';
 import { querySources } from '../../src/scan/queries.js';
 import { PYTHON } from '../helpers/python.js';
 
@@ -110,10 +110,26 @@ const factsBoth = (parser: Awaited<ReturnType<typeof loadParser>>, text: string,
         return tree.captures(name, node, range);
       },
     };
-    const some = gatherCaptures(counted, text, minBody);
+    // The scanner's own path: pieces handed to an extractor as they are gathered.
+    let extractor = createExtractor(text);
+    const pieces: number[] = [];
+    const open = () => {
+      pieces.length = 0;
+      const fresh = (extractor = createExtractor(text));
+      return {
+        add: (captures: Capture[]) => {
+          pieces.push(captures.length);
+          return fresh.add(captures);
+        },
+      };
+    };
+    const outcome = streamCaptures(counted, text, open, minBody);
     return {
       whole: extractFacts(text, tree.captures('all', tree.root)),
-      gathered: extractFacts(text, some),
+      gathered: extractor.facts,
+      listed: extractFacts(text, gatherCaptures(tree, text, minBody)),
+      outcome,
+      pieces,
       // The bodies were left out (no fallback to the whole query).
       narrowed: ranged > 0,
     };
@@ -136,10 +152,51 @@ const pythonFiles = (dir: string, limit: number): string[] => {
 describe.each<ParserKind>(['native', 'wasm'])('gatherCaptures with the %s binding', (kind) => {
   it.each(Object.entries(CASES))('%s: the facts of one whole-tree query', async (_name, text) => {
     const parser = await loadParser(kind, querySources());
-    const { whole, gathered, narrowed } = factsBoth(parser, `${text}\n`, 0);
+    const { whole, gathered, listed, narrowed, outcome } = factsBoth(parser, `${text}\n`, 0);
     expect(whole.defs.length).toBeGreaterThan(0);
     expect(narrowed).toBe(true);
+    expect(outcome).toBe('gathered');
     expect(gathered).toEqual(whole);
+    expect(listed).toEqual(whole);
+  });
+
+  it('a module of 3,000 classes: gathered in pieces, never all captures at once, the same facts', async () => {
+    const parser = await loadParser(kind, querySources());
+    const classes = (long: boolean) => {
+      const lines = ['"""Generated."""', 'import os'];
+      for (let i = 0; i < 3000; i++) {
+        lines.push(`class G${i}(Base):`, `    v = ${i}`, `    def f(self): return ${i}`);
+        // Every tenth class has a body long enough to be left out, every hundredth a lazy import in one.
+        if (long && i % 10 === 0)
+          lines.push(
+            '    def g(self, a, b):',
+            `        total = a + b + ${i}`,
+            '        return total * 2 + self.v + self.offset(a, b)',
+          );
+        if (long && i % 100 === 0)
+          lines.push(
+            '    def h(self):',
+            '        import json',
+            '        return json.dumps({"key": self.v, "other": self.w})',
+          );
+      }
+      return `${lines.join('\n')}\n`;
+    };
+    const { whole, gathered, outcome, pieces } = factsBoth(parser, classes(true));
+    expect(outcome).toBe('gathered');
+    expect(gathered).toEqual(whole);
+    expect(whole.defs.length).toBe(3000 * 2 + 300 + 30);
+    expect(whole.imports.filter((i) => i.lazy)).toHaveLength(30);
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(Math.max(...pieces)).toBeLessThan(6000);
+    // Without a body long enough to leave out, the module is still queried in pieces.
+    const flat = factsBoth(parser, classes(false));
+    expect(flat.outcome).toBe('gathered');
+    expect(flat.gathered).toEqual(flat.whole);
+    expect(flat.whole.defs.length).toBe(6000);
+    const all = flat.pieces.reduce((a, b) => a + b, 0);
+    expect(flat.pieces.length).toBeGreaterThan(2);
+    expect(Math.max(...flat.pieces)).toBeLessThan(all / 2);
   });
 
   it('the fixture package and 400 stdlib files: the facts of one whole-tree query', async () => {
@@ -154,7 +211,9 @@ describe.each<ParserKind>(['native', 'wasm'])('gatherCaptures with the %s bindin
       const text = decodeSource(readFileSync(file)).text;
       const facts = factsBoth(parser, text);
       expect(facts.gathered, file).toEqual(facts.whole);
+      expect(facts.listed, file).toEqual(facts.whole);
       if (facts.narrowed) narrowed++;
+      if (facts.narrowed) expect(facts.outcome, file).toBe('gathered');
     }
     expect(narrowed).toBeGreaterThan(files.length / 2);
   }, 120_000);
