@@ -66,9 +66,11 @@ const each: Pieces = function* (value, prefix) {
 const layout = object({ modules: array(object({ symbols: array(each), imports: array(each) })) });
 
 /**
- * `JSON.stringify(result, null, 2)` byte for byte, in pieces of about a megabyte made as they are
+ * `JSON.stringify(result, null, 2)` byte for byte, in pieces of about 64 KB made as they are
  * read, one module and one symbol at a time: the text of a large package (139 MB for a module of
- * 120,000 classes) never exists as one string, nor its copies on the way out.
+ * 120,000 classes) never exists as one string, nor its copies on the way out. Pieces stay under
+ * V8's largest regular object (128 KB), so each dies young: larger strings go to the large-object
+ * space, which only a full collection frees (the heap grew by their sum while a result was written).
  */
 export function* resultJsonChunks(result: ScanResult): Generator<string> {
   let batch: string[] = [];
