@@ -60,10 +60,33 @@ const array = (element: Pieces): Pieces =>
     yield `\n${prefix}]`;
   };
 
-const each: Pieces = function* (value, prefix) {
-  yield leaf(value, prefix);
+/** Elements of an array that one JSON.stringify call lays out (about 40 KB of symbols). */
+const LEAF_BATCH = 64;
+
+/**
+ * An array laid out as JSON.stringify lays it out, many elements a call and no pass over the text
+ * to indent it: each batch is stringified inside as many arrays as this one is deep, which gives
+ * its elements their indentation, and the wrappers' lines are cut off.
+ */
+const leaves: Pieces = function* (value: unknown[], prefix) {
+  if (!Array.isArray(value)) return yield leaf(value, prefix);
+  if (value.length === 0) return yield '[]';
+  const depth = prefix.length / 2;
+  let head = '';
+  for (let i = 0; i < depth; i++) head += `${'  '.repeat(i)}[\n`;
+  head += `${prefix}[`;
+  let tail = `\n${prefix}]`;
+  for (let i = depth - 1; i >= 0; i--) tail += `\n${'  '.repeat(i)}]`;
+  for (let i = 0; i < value.length; i += LEAF_BATCH) {
+    let wrapped: unknown = value.slice(i, i + LEAF_BATCH);
+    for (let k = 0; k < depth; k++) wrapped = [wrapped];
+    const text = JSON.stringify(wrapped, null, 2);
+    // `\n${prefix}  ` and the first element … the last: what follows `[` or `,` in the whole array.
+    yield `${i === 0 ? '[' : ','}${text.slice(head.length, text.length - tail.length)}`;
+  }
+  yield `\n${prefix}]`;
 };
-const layout = object({ modules: array(object({ symbols: array(each), imports: array(each) })) });
+const layout = object({ modules: array(object({ symbols: leaves, imports: leaves })) });
 
 /**
  * `JSON.stringify(result, null, 2)` byte for byte, in pieces of about 64 KB made as they are
