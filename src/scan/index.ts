@@ -4,13 +4,13 @@
  */
 import { statSync } from 'node:fs';
 import { isPathTarget, locatePath } from '../env/locate-path.js';
-import type { InterpreterFacts, LocatedTarget, ModuleFile } from '../env/model.js';
+import type { InterpreterFacts, LocatedTarget } from '../env/model.js';
 import type { ParserKind } from '../parser/adapter.js';
 import { cacheDir, contentHash, noCache, openCache } from './cache.js';
 import type { FileFacts } from './facts.js';
 import { readSource } from './file.js';
 import type { Diagnostic, ScanResult } from './model.js';
-import { createAssembly } from './package.js';
+import { assemble, type ParsedFile } from './package.js';
 import { parseFiles } from './pool.js';
 import { querySources, queryVersion } from './queries.js';
 import { readResult, resultJsonChunks, resultKey, writeResult, type JsonText } from './result-cache.js';
@@ -130,22 +130,7 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
     }
   }
   toParse.sort();
-  // Modules are assembled as their facts come in: the cached ones now, the others as workers send them.
-  const assembly = createAssembly(located, interpreter);
-  const filesAt = new Map<string, ModuleFile[]>();
-  for (const file of located.files) {
-    if (file.kind === 'extension' && !file.stub) {
-      assembly.add(file, null);
-      continue;
-    }
-    const path = file.stub ?? file.path;
-    filesAt.set(path, [...(filesAt.get(path) ?? []), file]);
-  }
-  const settle = (path: string, facts: FileFacts | null, error?: string) => {
-    for (const file of filesAt.get(path) ?? []) assembly.add(file, facts, error);
-  };
-  for (const [path, facts] of known) settle(path, facts);
-  let failed = 0;
+  const errors = new Map<string, string>();
   let parserKind: ParserKind | null = null;
   if (toParse.length > 0) {
     const outcome = await parseFiles(toParse, {
@@ -153,22 +138,29 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
       query,
       hash: caching,
       onProgress: options.onProgress,
-      onResult: (r) => {
-        if ('facts' in r) {
-          const s = sizes.get(r.path);
-          // Under the hash of the bytes the worker parsed: a file rewritten meanwhile cannot mislabel them.
-          if (s && r.hash) cache.set(r.path, s, r.hash, r.facts);
-          settle(r.path, r.facts);
-        } else {
-          failed++;
-          settle(r.path, null, r.error);
-        }
-      },
     });
     parserKind = outcome.parserKind;
+    for (const r of outcome.results) {
+      if ('facts' in r) {
+        known.set(r.path, r.facts);
+        const s = sizes.get(r.path);
+        // Under the hash of the bytes the worker parsed: a file rewritten meanwhile cannot mislabel them.
+        if (s && r.hash) cache.set(r.path, s, r.hash, r.facts);
+      } else {
+        errors.set(r.path, r.error);
+      }
+    }
     await cache.save();
   }
-  const result = assembly.finish();
+  const parsed: ParsedFile[] = located.files.map((file) => {
+    const path = file.stub ?? file.path;
+    return {
+      file,
+      facts: known.get(path) ?? null,
+      error: file.kind === 'extension' && !file.stub ? undefined : errors.get(path),
+    };
+  });
+  const result = assemble(located, parsed, interpreter);
   for (const line of located.diagnostics) result.diagnostics.push({ severity: 'info', message: line });
   const run: ScanRun = {
     result,
@@ -180,7 +172,7 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
   if (keepJson) {
     run.json = [...resultJsonChunks(result)];
     // Only a result built from files that all parsed is worth keeping: a failed read may succeed next time.
-    if (failed === 0) {
+    if (errors.size === 0) {
       await writeResult(dir, `${version}\0${identity}`, key, { text: run.json, diagnostics: result.diagnostics });
     }
   }

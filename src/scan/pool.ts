@@ -35,15 +35,9 @@ export const parseFiles = async (
     /** Also hash each file's bytes (for the content-keyed cache). */
     hash?: boolean;
     onProgress?: (done: number, total: number) => void;
-    /** Each file's result as soon as it is in, in no particular order. */
-    onResult?: (result: WorkerResult) => void;
   },
 ): Promise<ParseOutcome> => {
-  if (paths.length <= INLINE_LIMIT) {
-    const outcome = await parseInline(paths, options.kind, options.query, options.hash === true);
-    for (const result of outcome.results) options.onResult?.(result);
-    return outcome;
-  }
+  if (paths.length <= INLINE_LIMIT) return parseInline(paths, options.kind, options.query, options.hash === true);
   const threads = Math.max(1, Math.min(availableParallelism(), Math.ceil(paths.length / BATCH)));
   const results: WorkerResult[] = [];
   let next = 0;
@@ -67,7 +61,6 @@ export const parseFiles = async (
           parserKind = message.ready;
         } else {
           results.push(...message.results);
-          for (const result of message.results) options.onResult?.(result);
           options.onProgress?.(results.length, paths.length);
         }
         feed();
