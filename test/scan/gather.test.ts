@@ -4,8 +4,7 @@
  * of the stdlib), with both bindings.
  */
 import { execa } from 'execa';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadParser, type Capture, type ParsedTree, type ParserKind } from '../../src/parser/adapter.js';
@@ -14,6 +13,7 @@ import { createExtractor, extractFacts } from '../../src/scan/extract.js';
 import { gatherCaptures, streamCaptures } from '../../src/scan/gather.js';
 import { querySources } from '../../src/scan/queries.js';
 import { PYTHON } from '../helpers/python.js';
+import { pythonFiles } from '../helpers/python-files.js';
 
 const CASES: Record<string, string> = {
   'yield in a nested def, a lambda and a default': [
@@ -134,20 +134,6 @@ const factsBoth = (parser: Awaited<ReturnType<typeof loadParser>>, text: string,
       narrowed: ranged > 0,
     };
   });
-
-const pythonFiles = (dir: string, limit: number): string[] => {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (found.length >= limit) return;
-      const path = join(d, entry.name);
-      if (entry.isDirectory() && entry.name !== 'site-packages' && entry.name !== '__pycache__') walk(path);
-      else if (entry.isFile() && entry.name.endsWith('.py')) found.push(path);
-    }
-  };
-  walk(dir);
-  return found;
-};
 
 describe.each<ParserKind>(['native', 'wasm'])('gatherCaptures with the %s binding', (kind) => {
   it.each(Object.entries(CASES))('%s: the facts of one whole-tree query', async (_name, text) => {

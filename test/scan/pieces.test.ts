@@ -5,7 +5,7 @@
  * generated module large enough to be cut at the scanner's own size.
  */
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,20 +17,7 @@ import { scanFile } from '../../src/scan/file.js';
 import { extractInPieces, PIECED_FROM, pieceRanges } from '../../src/scan/pieces.js';
 import { querySources } from '../../src/scan/queries.js';
 import { PYTHON } from '../helpers/python.js';
-
-const pythonFiles = (dir: string, limit: number): string[] => {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (found.length >= limit) return;
-      const path = join(d, entry.name);
-      if (entry.isDirectory() && entry.name !== 'site-packages' && entry.name !== '__pycache__') walk(path);
-      else if (entry.isFile() && entry.name.endsWith('.py')) found.push(path);
-    }
-  };
-  walk(dir);
-  return found;
-};
+import { pythonFiles } from '../helpers/python-files.js';
 
 describe('statementStarts', () => {
   it('cuts only where a top-level statement starts on its own', () => {
