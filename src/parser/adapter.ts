@@ -81,7 +81,10 @@ export interface ParsedTree {
   captures(query: QueryName, node: SyntaxNode, range?: IndexRange): Capture[];
 }
 
-/** A stretch of the source to parse alone (tree-sitter's included range): the tree's indices and rows stay the whole text's. */
+/**
+ * A stretch of the source to parse (tree-sitter's included range): the tree's indices and rows stay
+ * the whole text's, and the text between two ranges is never read.
+ */
 export interface SourceRange extends IndexRange {
   startPosition: Point;
   endPosition: Point;
@@ -90,10 +93,10 @@ export interface SourceRange extends IndexRange {
 export interface PythonParser {
   readonly kind: ParserKind;
   /**
-   * Parses (only `range` of the source, when given), hands the tree to `read`, then frees it (the
-   * native binding: drops it for the collector): `read` must not keep nodes.
+   * Parses (only `ranges` of the source, in order and apart, when given), hands the tree to `read`,
+   * then frees it (the native binding: drops it for the collector): `read` must not keep nodes.
    */
-  withTree<T>(source: string, read: (tree: ParsedTree) => T, range?: SourceRange): T;
+  withTree<T>(source: string, read: (tree: ParsedTree) => T, ranges?: SourceRange[]): T;
 }
 
 /** `auto` tries native first, and falls back to wasm when the native addon cannot load. */

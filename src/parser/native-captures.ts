@@ -48,6 +48,19 @@ export const loadNativeCaptures = (): { captures: CaptureFunction } | null => {
     const SyntaxNodeClass = (require('tree-sitter') as { SyntaxNode: NodeClass }).SyntaxNode;
     if (!(binding.nodeTransferArray instanceof Uint32Array) || typeof SyntaxNodeClass !== 'function') return null;
 
+    /**
+     * A captured node that carries its start: the transfer buffer's third field is the node's start
+     * byte, and the binding's own `startIndex` getter answers it over two (UTF-16) after a native
+     * call; the extractor reads every capture's start.
+     */
+    class CapturedNode extends SyntaxNodeClass {
+      readonly startIndex: number = 0;
+      constructor(tree: unknown, startByte: number) {
+        super(tree);
+        this.startIndex = startByte / 2;
+      }
+    }
+
     const captures: CaptureFunction = (query, node, range) => {
       const q = query as RawQuery;
       const fields = node as unknown as Record<number, number> & { tree: unknown };
@@ -74,7 +87,7 @@ export const loadNativeCaptures = (): { captures: CaptureFunction } | null => {
       for (let i = 0; i < nodes.length; i++) {
         const value = nodes[i];
         if (typeof value === 'number') {
-          const made = new SyntaxNodeClass(tree);
+          const made = new CapturedNode(tree, transfer[offset + 2]);
           for (let f = 0; f < NODE_FIELDS; f++) made[f] = transfer[offset + f];
           offset += NODE_FIELDS;
           objects[i] = made;

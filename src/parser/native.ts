@@ -84,10 +84,10 @@ export const loadNativeParser = (sources: QuerySources): PythonParser => {
     structure: new Parser.Query(Python, sources.structure),
   };
   // bufferSize above the source length avoids the old >32 KiB "Invalid argument" path entirely.
-  const parse = (source: string, range?: SourceRange) =>
+  const parse = (source: string, ranges?: SourceRange[]) =>
     parser.parse(source, undefined, {
       bufferSize: Math.max(32 * 1024, source.length * 2 + 16),
-      ...(range ? { includedRanges: [range] } : {}),
+      ...(ranges ? { includedRanges: ranges } : {}),
     });
   const fast = fastCaptures(parse, queries.all);
   const probe = new Parser.Query(Python, RANGE_PROBE.query);
@@ -97,8 +97,8 @@ export const loadNativeParser = (sources: QuerySources): PythonParser => {
   );
   return {
     kind: 'native',
-    withTree(source, read, range) {
-      const tree = parse(source, range);
+    withTree(source, read, ranges) {
+      const tree = parse(source, ranges);
       // Native trees are freed only by GC: the caller must not keep nodes past `read`.
       const parsed: ParsedTree = {
         root: tree.rootNode,

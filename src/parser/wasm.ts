@@ -29,8 +29,8 @@ export const loadWasmParser = async (sources: QuerySources): Promise<PythonParse
   probe.delete();
   return {
     kind: 'wasm',
-    withTree(source, read, range) {
-      const tree = parser.parse(source, null, range ? { includedRanges: [range] } : undefined);
+    withTree(source, read, ranges) {
+      const tree = parser.parse(source, null, ranges ? { includedRanges: ranges } : undefined);
       if (!tree) throw new Error('web-tree-sitter returned no tree');
       try {
         const parsed: ParsedTree = {

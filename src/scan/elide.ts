@@ -17,7 +17,8 @@
  * is; and scan/file.ts parses the original text again when the blanked one has any error or a
  * blanked body does not end where the lexer said. An error tree-sitter would find inside a blanked
  * body is not seen: so the lexer also refuses the valid constructs tree-sitter-python misreads
- * inside bodies (a bracket continued below its statement, a starred item of an unbracketed tuple),
+ * inside bodies (a bracket continued below its statement, a starred item of an unbracketed tuple
+ * that does not start with a name),
  * and bench/NOTES.md says what is left.
  */
 
@@ -41,6 +42,11 @@ export interface Elided {
   text: string;
   /** End index of every blanked body (the end of its function): scan/file.ts checks them. */
   ends: number[];
+  /**
+   * Where the parser need not read (scan/included.ts): flat [start, end) pairs, from just after a
+   * blanked body's `(` to the start of the line of its `)`, for bodies of more than one line.
+   */
+  holes: number[];
 }
 
 /** Python 3.14's t-strings are left out: not every grammar version reads them. */
@@ -54,6 +60,24 @@ const isWordChar = (code: number) =>
   (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
 /** Python 2 octal (`0777`) and long (`10L`) literals: tree-sitter reads both as errors. */
 const PY2_NUMBER = /^(?:0[0-9_]*[1-9]|[0-9][0-9_]*[lL]$)/;
+
+/** Python's keywords: a starred item that starts with one (`*None`, `*await x`) is read as an error too. */
+const KEYWORDS = new Set(
+  (
+    'False None True and as assert async await break class continue def del elif else except finally for from ' +
+    'global if import in is lambda nonlocal not or pass raise return try while with yield'
+  ).split(' '),
+);
+
+/** Whether a name that is not a keyword starts at `i`, after spaces. */
+const startsWithName = (source: string, i: number): boolean => {
+  while (source.charCodeAt(i) === 32) i++;
+  const first = source.charCodeAt(i);
+  if (!isWordChar(first) || (first >= 48 && first <= 57)) return false;
+  let end = i + 1;
+  while (isWordChar(source.charCodeAt(end))) end++;
+  return !KEYWORDS.has(source.slice(i, end));
+};
 
 const isWord = (source: string, start: number, end: number, word: string) =>
   start >= 0 && end - start === word.length && source.startsWith(word, start);
@@ -205,12 +229,13 @@ const logicalLines = (source: string): LogicalLine[] | null => {
         continue;
       }
       if (code > 127) return null;
-      // `x = a, *b` and `return a, *b`: tree-sitter-python reads a starred item of an unbracketed
-      // tuple there as an error.
+      // `x = a, *[]` and `return a, *(b)`: tree-sitter-python reads a starred item of an unbracketed
+      // tuple there as an error unless it starts with a name (`*b`, `*b.c`, `*f()` parse).
       if (
         code === 42 &&
         brackets.length === 0 &&
-        (last === 44 || last === 61 || isWord(source, wordStart, wordEnd, 'return'))
+        (last === 44 || last === 61 || isWord(source, wordStart, wordEnd, 'return')) &&
+        !startsWithName(source, i + 1)
       )
         return null;
       if (code === 40 || code === 91 || code === 123) {
@@ -305,6 +330,7 @@ export const elideBodies = (source: string): Elided | null => {
   if (!lines) return null;
   const parts: string[] = [];
   const ends: number[] = [];
+  const holes: number[] = [];
   let copied = 0;
   for (let k = 0; k < lines.length; k++) {
     const header = lines[k];
@@ -331,8 +357,10 @@ export const elideBodies = (source: string): Elided | null => {
     parts.push(source.slice(copied, blankStart), '(', blank(source.slice(blankStart + 1, bodyEnd - 1)), ')');
     copied = bodyEnd;
     ends.push(bodyEnd);
+    const lastLine = source.lastIndexOf('\n', bodyEnd - 1) + 1;
+    if (lastLine > blankStart + 1) holes.push(blankStart + 1, lastLine);
   }
   if (ends.length === 0) return null;
   parts.push(source.slice(copied));
-  return { text: parts.join(''), ends };
+  return { text: parts.join(''), ends, holes };
 };

@@ -15,7 +15,7 @@ import {
   type RawReference,
 } from './facts.js';
 import { readImport } from './extract-imports.js';
-import { collapse, fingerprint, stripComments } from './text.js';
+import { collapse, rangeFingerprinter, stripComments } from './text.js';
 
 type FrameKind = 'function' | 'class' | 'lambda' | 'decorated' | 'if' | 'except' | 'step';
 
@@ -125,6 +125,7 @@ export const extractFacts = (source: string, captures: Capture[]): ExtractedFact
 export const createExtractor = (source: string, into?: ExtractedFacts): Extractor => {
   const facts: ExtractedFacts = into ?? emptyFacts();
   const lineOf = lineIndex(source);
+  const fingerprintOf = rangeFingerprinter(source);
   const textOf = (c: { start: number; end: number }) => source.slice(c.start, c.end);
   const stack: Frame[] = [];
   const push = (kind: FrameKind, c: Located, extra: Partial<Frame> = {}): Frame => {
@@ -199,7 +200,7 @@ export const createExtractor = (source: string, into?: ExtractedFacts): Extracto
       branch: where.branch,
       outerBranch: where.outer,
       interfaceOnly: false,
-      fingerprint: fingerprint(source.slice(start, c.end)),
+      fingerprint: fingerprintOf(start, c.end),
     };
     facts.defs.push(frame.def);
   };

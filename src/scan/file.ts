@@ -5,6 +5,7 @@ import { contentHash } from './cache.js';
 import { decodeSource } from './decode.js';
 import { createExtractor, type ExtractedFacts } from './extract.js';
 import { elideBodies } from './elide.js';
+import { includedRanges } from './included.js';
 import { MIN_BODY, streamCaptures } from './gather.js';
 import { extractInPieces, PIECED_FROM, pieceRanges } from './pieces.js';
 import type { FileFacts } from './facts.js';
@@ -50,7 +51,8 @@ export const scanFile = async (
   // The blanked text stands for the original only when it parses cleanly, each blanked body where it was.
   const facts =
     (ranges && (await extractInPieces(parser, source, elided, ranges))) ??
-    (elided && parser.withTree(elided.text, (tree) => extract(tree, elided.ends))) ??
+    (elided &&
+      parser.withTree(elided.text, (tree) => extract(tree, elided.ends), includedRanges(elided.text, elided.holes))) ??
     parser.withTree(source, (tree) => extract(tree)!);
   if (facts.errorRanges.length > 0)
     facts.defs = recoverDefinitions(parser, decoded.text, facts.defs, facts.errorRanges);

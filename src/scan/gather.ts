@@ -9,6 +9,9 @@
  * the outermost function bodies (module and class level, headers and decorators included), and the
  * structure query runs over a body only when its text can hold a `yield` or an `import`.
  *
+ * A body scan/elide.ts blanked is left in its gap: the query finds nothing in an empty tuple and
+ * walks it in a few steps, while a gap of its own would cost a call.
+ *
  * The result holds every capture extractFacts acts on, in the query's own order, so its facts are
  * the ones of one whole-tree query. Files with a syntax error, and any function whose frame the
  * query would not have opened, take that whole-tree query.
@@ -68,6 +71,8 @@ interface Statements {
 
 interface Skeleton {
   bodies: Body[];
+  /** How many of the blanked bodies it was given it found, each an outermost function's body ending with it. */
+  blankedFound: number;
   /** The module and the blocks gapCaptures may split, by start index: no pattern of grammars/*.scm is rooted at either. */
   statements: Map<number, Statements>;
 }
@@ -82,8 +87,9 @@ const queriedOneByOne = (i: number, last: number) => !(last > i && i < RUN_SKIP_
  * for what gapCaptures will query or split: statements that contain a body, and statements it
  * queries one by one, in the module and in the class bodies it can split into.
  */
-const walkSkeleton = (root: SyntaxNode, minBody: number): Skeleton => {
+const walkSkeleton = (root: SyntaxNode, minBody: number, blanked?: Set<number>): Skeleton => {
   const bodies: Body[] = [];
+  let blankedFound = 0;
   const statements = new Map<number, Statements>();
   const cursor = root.walk();
   /** The cursor is on a function definition: its body, when it is one gapCaptures leaves out. */
@@ -96,10 +102,15 @@ const walkSkeleton = (root: SyntaxNode, minBody: number): Skeleton => {
         if (cursor.currentFieldName !== 'body') continue;
         const start = cursor.startIndex;
         const end = cursor.endIndex;
-        // A small body costs less to query with its gap than a query call of its own.
+        // A small body costs less to query with its gap than a query call of its own, and so does
+        // a blanked one: an empty tuple after its docstrings.
         if (cursor.nodeType === 'block' && end - start >= minBody) {
-          bodies.push({ fnStart, fnEnd, node: cursor.currentNode, start, end });
-          found = true;
+          if (end === fnEnd && blanked?.has(fnEnd)) {
+            blankedFound++;
+          } else {
+            bodies.push({ fnStart, fnEnd, node: cursor.currentNode, start, end });
+            found = true;
+          }
         }
         break;
       } while (cursor.gotoNextSibling());
@@ -174,7 +185,7 @@ const walkSkeleton = (root: SyntaxNode, minBody: number): Skeleton => {
   } finally {
     cursor.delete?.();
   }
-  return { bodies, statements };
+  return { bodies, blankedFound, statements };
 };
 
 /** Index of the first statement that ends after `index`, by binary search. */
@@ -272,14 +283,6 @@ const anyWithin = (sorted: number[], start: number, end: number): boolean => {
   return lo < sorted.length && sorted[lo] < end;
 };
 
-/** Whether every function ending at one of `ends` is among the skeleton's bodies, and ends with its body. */
-const holdsEnds = (bodies: Body[], ends: number[]): boolean => {
-  const wanted = new Set(ends);
-  let found = 0;
-  for (const b of bodies) if (b.end === b.fnEnd && wanted.has(b.fnEnd)) found++;
-  return found === wanted.size;
-};
-
 /**
  * Where gapCaptures puts what it finds: `settled` after each query call, a point where every
  * capture still to come sorts after those already pushed, so a full buffer may be handed on there.
@@ -326,13 +329,15 @@ export const streamCaptures = (
     return 'whole';
   };
   if (blanked && tree.root.hasError) return 'unusable';
+  const blankedEnds = blanked && new Set(blanked);
   if (!tree.rangeCaptures || tree.root.hasError) {
-    if (blanked && !holdsEnds(walkSkeleton(tree.root, minBody).bodies, blanked)) return 'unusable';
+    if (blankedEnds && walkSkeleton(tree.root, minBody, blankedEnds).blankedFound !== blankedEnds.size)
+      return 'unusable';
     return whole();
   }
-  const skeleton = walkSkeleton(tree.root, minBody);
+  const skeleton = walkSkeleton(tree.root, minBody, blankedEnds);
   const { bodies } = skeleton;
-  if (blanked && !holdsEnds(bodies, blanked)) return 'unusable';
+  if (blankedEnds && skeleton.blankedFound !== blankedEnds.size) return 'unusable';
 
   const sink = open();
   // Frames the whole query opens: a body is left out only under its own function's frame, whose

@@ -21,6 +21,7 @@ import type { Elided } from './elide.js';
 import { statementStarts } from './elide.js';
 import { createExtractor, type ExtractedFacts } from './extract.js';
 import { emptyFacts } from './facts.js';
+import { includedRanges } from './included.js';
 import { MIN_BODY, streamCaptures } from './gather.js';
 
 /** Modules shorter than this (in characters) are parsed whole; longer ones in pieces of about half of it. */
@@ -86,17 +87,20 @@ const truncate = (facts: ExtractedFacts, mark: number[]) => {
   facts.errorRanges.length = mark[5];
 };
 
-/** The facts of one parse of `text` in pieces, or null when a piece has an error or is unusable. */
+/**
+ * The facts of one parse in pieces, of the blanked text when `elided` is given, else of the source;
+ * null when a piece has an error or is unusable.
+ */
 const parsePieces = async (
   parser: PythonParser,
   source: string,
-  text: string,
-  blankedEnds: number[] | undefined,
+  elided: Elided | null,
   ranges: SourceRange[],
 ): Promise<ExtractedFacts | null> => {
   const facts = emptyFacts();
+  const text = elided?.text ?? source;
   for (const range of ranges) {
-    const blanked = blankedEnds?.filter((end) => end > range.startIndex && end <= range.endIndex);
+    const blanked = elided?.ends.filter((end) => end > range.startIndex && end <= range.endIndex);
     const usable = parser.withTree(
       text,
       (tree) => {
@@ -116,7 +120,7 @@ const parsePieces = async (
         };
         return streamCaptures(tree, source, open, MIN_BODY, blanked) !== 'unusable';
       },
-      range,
+      elided ? includedRanges(text, elided.holes, range) : [range],
     );
     // web-tree-sitter's trees are deleted as withTree returns; a native one waits for the collector.
     if (parser.kind === 'native') {
@@ -138,5 +142,4 @@ export const extractInPieces = async (
   elided: Elided | null,
   ranges: SourceRange[],
 ): Promise<ExtractedFacts | null> =>
-  (elided && (await parsePieces(parser, source, elided.text, elided.ends, ranges))) ??
-  (await parsePieces(parser, source, source, undefined, ranges));
+  (elided && (await parsePieces(parser, source, elided, ranges))) ?? (await parsePieces(parser, source, null, ranges));

@@ -1,14 +1,20 @@
 /** Small text helpers shared by the extractor. */
 import { createHash } from 'node:crypto';
 
+/** Something collapse changes: whitespace but a single space, a space inside a bracket, at an end. */
+const UNCOLLAPSED = /\s\s|[^\S ]|[([{] | [)\]}]|^ | $/;
+
 /** Whitespace (newlines, indentation) collapsed to single spaces; brackets hugged. */
 export const collapse = (text: string): string =>
-  text
-    .replace(/\s+/g, ' ')
-    .replace(/([([{]) /g, '$1')
-    .replace(/ ([)\]}])/g, '$1')
-    .replace(/, ([)\]}])/g, '$1')
-    .trim();
+  // Most signatures and decorators are collapsed already: answered without four replacements.
+  !UNCOLLAPSED.test(text)
+    ? text
+    : text
+        .replace(/\s+/g, ' ')
+        .replace(/([([{]) /g, '$1')
+        .replace(/ ([)\]}])/g, '$1')
+        .replace(/, ([)\]}])/g, '$1')
+        .trim();
 
 /**
  * Python source text with its comments removed (a `#` inside a string literal is kept): a signature
@@ -45,6 +51,30 @@ export const stripComments = (text: string): string => {
  */
 export const fingerprint = (text: string): string =>
   createHash('sha256').update(stripTrailingBlanks(text)).digest('hex').slice(0, 16);
+
+/**
+ * `fingerprint(source.slice(start, end))` for the definitions of one text. A class's text holds its
+ * methods', each fingerprinted again, and each had been scanned for trailing blanks: the text's own
+ * are found once here, and a range holds one when one lies inside it or the range ends on a blank
+ * (where the regex's `$` matches in a slice).
+ */
+export const rangeFingerprinter = (source: string) => {
+  const ending = /[ \t\f\v](?=[\n\r\u2028\u2029]|$)/g;
+  const blanks: number[] = [];
+  for (let found = ending.exec(source); found; found = ending.exec(source)) blanks.push(found.index);
+  return (start: number, end: number): string => {
+    const text = source.slice(start, end);
+    let lo = 0;
+    let hi = blanks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (blanks[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const blank = (lo < blanks.length && blanks[lo] < end) || (end > start && isBlank(source.charCodeAt(end - 1)));
+    return blank ? fingerprint(text) : createHash('sha256').update(text).digest('hex').slice(0, 16);
+  };
+};
 
 const isBlank = (code: number) => code === 0x20 || code === 0x09 || code === 0x0c || code === 0x0b;
 /** The line ends of the regex's `$` under the m flag. */

@@ -11,6 +11,7 @@ import { loadParser, type ParserKind, type PythonParser } from '../../src/parser
 import { decodeSource } from '../../src/scan/decode.js';
 import { elideBodies } from '../../src/scan/elide.js';
 import { extractFacts } from '../../src/scan/extract.js';
+import { includedRanges } from '../../src/scan/included.js';
 import { gatherCaptures, MIN_BODY } from '../../src/scan/gather.js';
 import { querySources } from '../../src/scan/queries.js';
 import { PYTHON } from '../helpers/python.js';
@@ -47,11 +48,16 @@ const SAMPLE = [
   'x = 1\n',
 ].join('');
 
-const facts = (parser: PythonParser, source: string, parsed: string, blanked?: number[]) =>
-  parser.withTree(parsed, (tree) => {
-    const captures = blanked ? gatherCaptures(tree, source, MIN_BODY, blanked) : gatherCaptures(tree, source);
-    return captures && extractFacts(source, captures);
-  });
+/** The facts of `parsed` (the source or its blanked text, read less its `holes` as scan/file.ts reads it). */
+const facts = (parser: PythonParser, source: string, parsed: string, blanked?: number[], holes: number[] = []) =>
+  parser.withTree(
+    parsed,
+    (tree) => {
+      const captures = blanked ? gatherCaptures(tree, source, MIN_BODY, blanked) : gatherCaptures(tree, source);
+      return captures && extractFacts(source, captures);
+    },
+    includedRanges(parsed, holes),
+  );
 
 describe('elideBodies', () => {
   it('blanks what extraction does not read, keeping every index, line and the bodies that are queried', () => {
@@ -74,7 +80,9 @@ describe('elideBodies', () => {
     ['tabs in indentation', (body: string) => body.replace(/^ {4}/gm, '\t')],
     ["Python 2's except clause", (body: string) => `${body}    try:\n        pass\n    except E, e:\n        pass\n`],
     ['a Python 2 octal', (body: string) => `${body}    mode = 0777\n`],
-    ['a starred item of an unbracketed tuple', (body: string) => `${body}    host, *rest = a, *[]\n`],
+    ['a starred list in an unbracketed tuple', (body: string) => `${body}    host, *rest = a, *[]\n`],
+    ['a starred parenthesis in a returned tuple', (body: string) => `${body}    return a, *(b)\n`],
+    ['a starred keyword in an unbracketed tuple', (body: string) => `${body}    x = a, *None\n`],
     ['a bracket continued below its statement', (body: string) => `${body}    (bar.\nbaz)\n`],
     ['a replacement field holding its own quote', (body: string) => `${body}    s = f"{d["k"]}"\n`],
     ['a lone carriage return', (body: string) => `${body}    x = 1\r    y = 2\n`],
@@ -82,6 +90,21 @@ describe('elideBodies', () => {
     const body = `def f():\n${filler('    ').repeat(4)}`;
     expect(elideBodies(body)).not.toBeNull();
     expect(elideBodies(edit(body))).toBeNull();
+  });
+
+  it('blanks a file whose unbracketed tuples star names (tree-sitter reads those)', () => {
+    const body = `def f():\n${filler('    ').repeat(4)}    host, *rest = a, *b.c\n    return a, *f(b)\n`;
+    expect(elideBodies(body)).not.toBeNull();
+  });
+
+  it('leaves holes from after each blanked body\'s "(" to the start of the line of its ")"', () => {
+    const { text, ends, holes } = elideBodies(SAMPLE)!;
+    expect(holes).toHaveLength(2 * ends.length);
+    for (let k = 0; k < holes.length; k += 2) {
+      expect(text[holes[k] - 1]).toBe('(');
+      expect(text[holes[k + 1] - 1]).toBe('\n');
+      expect(text.slice(holes[k], ends[k / 2] - 1).trim()).toBe('');
+    }
   });
 
   it('leaves a body alone with a comment after its last token (tree-sitter may count it in)', () => {
@@ -108,7 +131,19 @@ describe.each<ParserKind>(['native', 'wasm'])('blanked text with the %s binding'
   it('gives the facts of the original text', async () => {
     const parser = await loadParser(kind, querySources());
     const elided = elideBodies(SAMPLE)!;
-    expect(facts(parser, SAMPLE, elided.text, elided.ends)).toEqual(facts(parser, SAMPLE, SAMPLE));
+    expect(facts(parser, SAMPLE, elided.text, elided.ends, elided.holes)).toEqual(facts(parser, SAMPLE, SAMPLE));
+  });
+
+  it('never reads the holes: text put there changes nothing', async () => {
+    const parser = await loadParser(kind, querySources());
+    const elided = elideBodies(SAMPLE)!;
+    let filled = elided.text;
+    for (let k = 0; k < elided.holes.length; k += 2) {
+      const [start, end] = [elided.holes[k], elided.holes[k + 1]];
+      filled = filled.slice(0, start) + ')'.repeat(end - start) + filled.slice(end);
+    }
+    expect(facts(parser, SAMPLE, filled, elided.ends, elided.holes)).toEqual(facts(parser, SAMPLE, SAMPLE));
+    expect(facts(parser, SAMPLE, filled, elided.ends)).toBeNull();
   });
 
   it('is refused where a blanked body does not end where the lexer said', async () => {
@@ -125,7 +160,7 @@ describe.each<ParserKind>(['native', 'wasm'])('blanked text with the %s binding'
       const text = decodeSource(readFileSync(file)).text;
       const elided = elideBodies(text);
       if (!elided) continue;
-      const fromBlanked = facts(parser, text, elided.text, elided.ends);
+      const fromBlanked = facts(parser, text, elided.text, elided.ends, elided.holes);
       if (!fromBlanked) continue;
       taken++;
       expect(fromBlanked, file).toEqual(facts(parser, text, text));
