@@ -18,8 +18,7 @@
  * blanked body does not end where the lexer said. An error tree-sitter would find inside a blanked
  * body is not seen: so the lexer also refuses the valid constructs tree-sitter-python misreads
  * inside bodies (a bracket continued below its statement, a starred item of an unbracketed tuple
- * that does not start with a name),
- * and bench/NOTES.md says what is left.
+ * that does not start with a name), and bench/NOTES.md says what is left.
  */
 
 import { MIN_BODY } from './gather.js';
@@ -43,8 +42,9 @@ export interface Elided {
   /** End index of every blanked body (the end of its function): scan/file.ts checks them. */
   ends: number[];
   /**
-   * Where the parser need not read (scan/included.ts): flat [start, end) pairs, from just after a
-   * blanked body's `(` to the start of the line of its `)`, for bodies of more than one line.
+   * Where the parser need not read (scan/included.ts), flat [start, end) pairs in order: from just
+   * after a blanked body's `(` to the start of the line of its `)`, for bodies of more than one
+   * line, and the insides of long strings outside them (see logicalLines).
    */
   holes: number[];
 }
@@ -79,6 +79,19 @@ const startsWithName = (source: string, i: number): boolean => {
   return !KEYWORDS.has(source.slice(i, end));
 };
 
+/**
+ * Whether the line holds only ASCII before `index`: where a hole starts, the parser stops at a
+ * column, counted in string indices here and perhaps in bytes by a binding (scan/included.ts).
+ */
+const asciiBefore = (source: string, index: number): boolean => {
+  for (let i = index - 1; i >= 0; i--) {
+    const code = source.charCodeAt(i);
+    if (code === 10) return true;
+    if (code > 127) return false;
+  }
+  return true;
+};
+
 const isWord = (source: string, start: number, end: number, word: string) =>
   start >= 0 && end - start === word.length && source.startsWith(word, start);
 
@@ -88,8 +101,16 @@ const isWord = (source: string, start: number, end: number, word: string) =>
  */
 const MIN_BLANK = MIN_BODY;
 
-/** The logical lines of `source`, or null when the lexer is unsure of anything in it. */
-const logicalLines = (source: string): LogicalLine[] | null => {
+/** A string's text shorter than this stays read: a hole of its own costs the parser a jump. */
+const MIN_STRING_HOLE = 64;
+
+/**
+ * The logical lines of `source`, or null when the lexer is unsure of anything in it. `strings`, when
+ * given, gets a hole (a flat [start, end) pair) for each long triple-quoted string that is not an
+ * f-string and spans lines: from after its opening quotes to the start of the line it closes on.
+ * The parser reads such a string as one token however long it is, and no capture looks inside it.
+ */
+const logicalLines = (source: string, strings?: number[]): LogicalLine[] | null => {
   const lines: LogicalLine[] = [];
   const brackets: number[] = [];
   const n = source.length;
@@ -193,6 +214,11 @@ const logicalLines = (source: string): LogicalLine[] | null => {
             else if (s === 125 && braces > 0) braces--;
           }
           j++;
+        }
+        if (strings && triple && !formatted) {
+          const content = i + 3;
+          const lastLine = source.lastIndexOf('\n', j - 4) + 1;
+          if (lastLine - content >= MIN_STRING_HOLE && asciiBefore(source, content)) strings.push(content, lastLine);
         }
         if (tokens === 1) line.interfaceLike = true;
         i = j;
@@ -323,15 +349,78 @@ const indentsCleanly = (lines: LogicalLine[], from: number, to: number): boolean
 /** Spaces for every character but line feeds (a carriage return inside the tuple is whitespace too). */
 const blank = (text: string) => text.replace(/[^\n]+/g, (run) => ' '.repeat(run.length));
 
-/** `source` with the bodies blanked, or null when none is. */
+/** `source` with the bodies blanked, or null when nothing is blanked and no hole is left. */
 export const elideBodies = (source: string): Elided | null => {
   if (source.length < MIN_BLANK * 4) return null;
-  const lines = logicalLines(source);
+  const strings: number[] = [];
+  const lines = logicalLines(source, strings);
   if (!lines) return null;
   const parts: string[] = [];
   const ends: number[] = [];
   const holes: number[] = [];
   let copied = 0;
+  let nextString = 0;
+  /** source[start, end) (whole statements) as one empty tuple, its long strings' holes kept before it. */
+  const blankOut = (start: number, end: number) => {
+    for (; nextString < strings.length && strings[nextString] < start; nextString += 2)
+      holes.push(strings[nextString], strings[nextString + 1]);
+    while (nextString < strings.length && strings[nextString] < end) nextString += 2;
+    parts.push(source.slice(copied, start), '(', blank(source.slice(start + 1, end - 1)), ')');
+    copied = end;
+    const lastLine = source.lastIndexOf('\n', end - 1) + 1;
+    if (lastLine > start + 1) holes.push(start + 1, lastLine);
+  };
+  /** Whether lines[from..to) may become one tuple: long enough, cleanly indented, no comment after them when they end a block. */
+  const blankable = (from: number, to: number, endsBlock: boolean) => {
+    if (from >= to || lines[to - 1].end - lines[from].start < MIN_BLANK || !indentsCleanly(lines, from, to))
+      return false;
+    // tree-sitter may count a comment after the last token into the block, or not.
+    const after = source.slice(lines[to - 1].end, to < lines.length ? lines[to].start : source.length);
+    return !(endsBlock && after.includes('#'));
+  };
+  const holds = (from: number, to: number) => {
+    const text = source.slice(lines[from].start, lines[to - 1].end);
+    return text.includes('yield') || text.includes('import');
+  };
+  /**
+   * lines[from..to), a block of a body that is queried (it holds a `yield` or an `import`): each run
+   * of its statements that holds neither becomes a tuple, and the blocks of the compound statements
+   * that hold one are read the same way; so what the structure query sees is the path from the
+   * function to each yield and import (the control flow the import's facts name), nothing else.
+   */
+  const blankWithin = (from: number, to: number) => {
+    const level = lines[from].indent;
+    let run = from;
+    let m = from;
+    while (m < to) {
+      // One statement: its decorators, its line, its block, its clauses (each with its block).
+      let header = m;
+      while (header < to - 1 && source.charCodeAt(lines[header].start) === 64) header++; // '@'
+      let end = header + 1;
+      while (end < to && lines[end].indent > level) end++;
+      if (lines[header].opens)
+        while (end < to && lines[end].indent === level && CLAUSES.has(lines[end].first)) {
+          end++;
+          while (end < to && lines[end].indent > level) end++;
+        }
+      // A match's cases are not statements: a tuple cannot stand among them.
+      if (lines[header].first !== 'case' && !holds(m, end)) {
+        m = end;
+        continue;
+      }
+      if (blankable(run, m, false)) blankOut(lines[run].start, lines[m - 1].end);
+      if (lines[header].opens)
+        for (let clause = header; clause < end;) {
+          let blockEnd = clause + 1;
+          while (blockEnd < end && lines[blockEnd].indent > level) blockEnd++;
+          if (blockEnd > clause + 1) blankWithin(clause + 1, blockEnd);
+          clause = blockEnd;
+        }
+      m = end;
+      run = m;
+    }
+    if (blankable(run, to, true)) blankOut(lines[run].start, lines[to - 1].end);
+  };
   for (let k = 0; k < lines.length; k++) {
     const header = lines[k];
     const isDef = header.first === 'def' || (header.first === 'async' && header.second === 'def');
@@ -346,21 +435,17 @@ export const elideBodies = (source: string): Elided | null => {
     let head = from;
     while (head < next && lines[head].interfaceLike && !lines[head].opens) head++;
     if (head >= next) continue;
-    const blankStart = lines[head].start;
-    const bodyEnd = lines[next - 1].end;
-    if (bodyEnd - blankStart < MIN_BLANK) continue;
-    const body = source.slice(lines[from].start, bodyEnd);
-    if (body.includes('yield') || body.includes('import')) continue;
-    // tree-sitter may count a comment after the last token into the block, or not.
-    const after = source.slice(bodyEnd, next < lines.length ? lines[next].start : source.length);
-    if (after.includes('#')) continue;
-    parts.push(source.slice(copied, blankStart), '(', blank(source.slice(blankStart + 1, bodyEnd - 1)), ')');
-    copied = bodyEnd;
-    ends.push(bodyEnd);
-    const lastLine = source.lastIndexOf('\n', bodyEnd - 1) + 1;
-    if (lastLine > blankStart + 1) holes.push(blankStart + 1, lastLine);
+    if (holds(from, next)) {
+      blankWithin(head, next);
+      continue;
+    }
+    if (!blankable(head, next, true)) continue;
+    blankOut(lines[head].start, lines[next - 1].end);
+    ends.push(lines[next - 1].end);
   }
-  if (ends.length === 0) return null;
+  for (; nextString < strings.length; nextString += 2) holes.push(strings[nextString], strings[nextString + 1]);
+  if (holes.length === 0 && parts.length === 0) return null;
+  if (parts.length === 0) return { text: source, ends, holes };
   parts.push(source.slice(copied));
   return { text: parts.join(''), ends, holes };
 };

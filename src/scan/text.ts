@@ -59,10 +59,9 @@ export const fingerprint = (text: string): string =>
  * (where the regex's `$` matches in a slice).
  */
 export const rangeFingerprinter = (source: string) => {
-  const ending = /[ \t\f\v](?=[\n\r\u2028\u2029]|$)/g;
-  const blanks: number[] = [];
-  for (let found = ending.exec(source); found; found = ending.exec(source)) blanks.push(found.index);
+  let blanks: number[] | undefined;
   return (start: number, end: number): string => {
+    blanks ??= lineEndingBlanks(source);
     const text = source.slice(start, end);
     let lo = 0;
     let hi = blanks.length;
@@ -75,6 +74,24 @@ export const rangeFingerprinter = (source: string) => {
     return blank ? fingerprint(text) : createHash('sha256').update(text).digest('hex').slice(0, 16);
   };
 };
+
+/**
+ * The last blank before each line end of the text: a range that holds a blank ending one of its
+ * lines holds one of these, or ends on a blank. Line feeds are found by indexOf; a text with another
+ * line end (`\r`, U+2028, U+2029) takes the regex.
+ */
+const lineEndingBlanks = (source: string): number[] => {
+  const blanks: number[] = [];
+  if (OTHER_LINE_END.test(source)) {
+    const ending = /[ \t\f\v](?=[\n\r\u2028\u2029]|$)/g;
+    for (let found = ending.exec(source); found; found = ending.exec(source)) blanks.push(found.index);
+    return blanks;
+  }
+  for (let nl = source.indexOf('\n'); nl >= 0; nl = source.indexOf('\n', nl + 1))
+    if (nl > 0 && isBlank(source.charCodeAt(nl - 1))) blanks.push(nl - 1);
+  return blanks;
+};
+const OTHER_LINE_END = /[\r\u2028\u2029]/;
 
 const isBlank = (code: number) => code === 0x20 || code === 0x09 || code === 0x0c || code === 0x0b;
 /** The line ends of the regex's `$` under the m flag. */

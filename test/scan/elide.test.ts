@@ -48,6 +48,27 @@ const SAMPLE = [
   'x = 1\n',
 ].join('');
 
+/** A body that holds imports: the path to each stays, the rest is blanked. */
+const LAZY = [
+  'def load(kind):\n',
+  '    """Doc."""\n',
+  filler('    '),
+  '    if kind:\n',
+  filler('        '),
+  '        try:\n',
+  '            import json\n',
+  '        except ImportError:\n',
+  '            json = None\n',
+  '    match kind:\n',
+  '        case 1:\n',
+  '            import csv\n',
+  '        case _:\n',
+  filler('            '),
+  '    for i in range(3):\n',
+  filler('        '),
+  '    return kind\n',
+].join('');
+
 /** The facts of `parsed` (the source or its blanked text, read less its `holes` as scan/file.ts reads it). */
 const facts = (parser: PythonParser, source: string, parsed: string, blanked?: number[], holes: number[] = []) =>
   parser.withTree(
@@ -107,6 +128,32 @@ describe('elideBodies', () => {
     }
   });
 
+  it('in a body that holds an import, blanks all but the way to it', () => {
+    const elided = elideBodies(LAZY);
+    expect(elided).not.toBeNull();
+    const { text, ends } = elided!;
+    expect(ends).toEqual([]);
+    expect(text.length).toBe(LAZY.length);
+    for (const kept of ['    """Doc."""\n', '    if kind:\n', '        try:\n', '            import json\n'])
+      expect(text).toContain(kept);
+    expect(text).toContain('        except ImportError:\n            json = None\n');
+    expect(text).toContain('        case 1:\n            import csv\n');
+    expect(text).not.toContain('compute(');
+    expect(text).not.toContain('for i in range');
+  });
+
+  it('leaves holes inside long triple-quoted strings, not f-strings, short ones or after non-ASCII', () => {
+    const long = 'x'.repeat(80);
+    const text = [
+      `A = """\n${long}\n"""\n`,
+      `B = f"""\n${long}\n"""\n`,
+      `C = """short\nstring"""\n`,
+      `D = ("é", """\n${long}\n""")\n`,
+    ].join('');
+    const { holes } = elideBodies(text)!;
+    expect(holes).toEqual([text.indexOf('"""') + 3, text.indexOf('"""\nB')]);
+  });
+
   it('leaves a body alone with a comment after its last token (tree-sitter may count it in)', () => {
     const text = `def f():\n${filler('    ').repeat(4)}    # trailing\nx = 1\n`;
     expect(elideBodies(text)).toBeNull();
@@ -132,6 +179,12 @@ describe.each<ParserKind>(['native', 'wasm'])('blanked text with the %s binding'
     const parser = await loadParser(kind, querySources());
     const elided = elideBodies(SAMPLE)!;
     expect(facts(parser, SAMPLE, elided.text, elided.ends, elided.holes)).toEqual(facts(parser, SAMPLE, SAMPLE));
+  });
+
+  it('gives the facts of the original text in a body that holds imports', async () => {
+    const parser = await loadParser(kind, querySources());
+    const elided = elideBodies(LAZY)!;
+    expect(facts(parser, LAZY, elided.text, elided.ends, elided.holes)).toEqual(facts(parser, LAZY, LAZY));
   });
 
   it('never reads the holes: text put there changes nothing', async () => {
