@@ -3,10 +3,10 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs
 import type { ParsedTree, PythonParser } from '../parser/adapter.js';
 import { contentHash } from './cache.js';
 import { decodeSource } from './decode.js';
-import { createExtractor, type ExtractedFacts } from './extract.js';
+import { createExtractor, extractFacts, type ExtractedFacts } from './extract.js';
 import { elideBodies } from './elide.js';
 import { includedRanges } from './included.js';
-import { MIN_BODY, streamCaptures } from './gather.js';
+import { blankedTreeCaptures, MIN_BODY, streamCaptures } from './gather.js';
 import { extractInPieces, PIECED_FROM, pieceRanges } from './pieces.js';
 import type { FileFacts } from './facts.js';
 import { recoverDefinitions } from './recover.js';
@@ -52,7 +52,14 @@ export const scanFile = async (
   const facts =
     (ranges && (await extractInPieces(parser, source, elided, ranges))) ??
     (elided &&
-      parser.withTree(elided.text, (tree) => extract(tree, elided.ends), includedRanges(elided.text, elided.holes))) ??
+      parser.withTree(
+        elided.text,
+        (tree) => {
+          const captures = blankedTreeCaptures(tree, elided.ends);
+          return captures && extractFacts(source, captures);
+        },
+        includedRanges(elided.text, elided.holes),
+      )) ??
     parser.withTree(source, (tree) => extract(tree)!);
   if (facts.errorRanges.length > 0)
     facts.defs = recoverDefinitions(parser, decoded.text, facts.defs, facts.errorRanges);

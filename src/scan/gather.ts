@@ -398,3 +398,32 @@ export function gatherCaptures(
   };
   return streamCaptures(tree, source, open, minBody, blanked) === 'unusable' ? null : captures;
 }
+
+/**
+ * The whole query's captures of a blanked text's tree (scan/elide.ts), or null when that text cannot
+ * stand for the original: it has an error, or a blanked body is not the body of a function outside
+ * every other function, ending where the lexer said. A blanked body is an empty tuple, and what is
+ * left of a body that holds an import or a yield is the way to it, so one query call over the whole
+ * tree walks little more than the gaps do, without their calls or the skeleton walk that frames
+ * them (SGLang: 4.8 s against 6.4 s for both, with extraction).
+ */
+export const blankedTreeCaptures = (tree: ParsedTree, blanked: number[]): Capture[] | null => {
+  if (tree.root.hasError) return null;
+  const captures = tree.captures('all', tree.root);
+  const functions: [number, number][] = [];
+  const bodyEnds = new Set<number>();
+  for (const c of captures) {
+    if (c.name === 'function') functions.push([c.node.startIndex, c.node.endIndex]);
+    else if (c.name === 'function.body') bodyEnds.add(c.node.endIndex);
+  }
+  functions.sort((a, b) => a[0] - b[0]);
+  const wanted = new Set(blanked);
+  let found = 0;
+  let outerEnd = -1;
+  for (const [start, end] of functions) {
+    if (start < outerEnd) continue; // inside the function before it
+    outerEnd = end;
+    if (wanted.has(end) && bodyEnds.has(end)) found++;
+  }
+  return found === wanted.size ? captures : null;
+};

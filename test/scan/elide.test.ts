@@ -12,7 +12,7 @@ import { decodeSource } from '../../src/scan/decode.js';
 import { elideBodies } from '../../src/scan/elide.js';
 import { extractFacts } from '../../src/scan/extract.js';
 import { includedRanges } from '../../src/scan/included.js';
-import { gatherCaptures, MIN_BODY } from '../../src/scan/gather.js';
+import { blankedTreeCaptures, gatherCaptures, MIN_BODY } from '../../src/scan/gather.js';
 import { querySources } from '../../src/scan/queries.js';
 import { PYTHON } from '../helpers/python.js';
 
@@ -69,12 +69,26 @@ const LAZY = [
   '    return kind\n',
 ].join('');
 
+/** How the captures of a blanked text are taken: gather.ts's gaps (pieces of a large module), or one query (scan/file.ts). */
+type Way = 'in gaps' | 'in one query';
+
 /** The facts of `parsed` (the source or its blanked text, read less its `holes` as scan/file.ts reads it). */
-const facts = (parser: PythonParser, source: string, parsed: string, blanked?: number[], holes: number[] = []) =>
+const facts = (
+  parser: PythonParser,
+  source: string,
+  parsed: string,
+  blanked?: number[],
+  holes: number[] = [],
+  way: Way = 'in gaps',
+) =>
   parser.withTree(
     parsed,
     (tree) => {
-      const captures = blanked ? gatherCaptures(tree, source, MIN_BODY, blanked) : gatherCaptures(tree, source);
+      const captures = !blanked
+        ? gatherCaptures(tree, source)
+        : way === 'in gaps'
+          ? gatherCaptures(tree, source, MIN_BODY, blanked)
+          : blankedTreeCaptures(tree, blanked);
       return captures && extractFacts(source, captures);
     },
     includedRanges(parsed, holes),
@@ -174,17 +188,31 @@ const pythonFiles = (dir: string, limit: number): string[] => {
   return found;
 };
 
-describe.each<ParserKind>(['native', 'wasm'])('blanked text with the %s binding', (kind) => {
+describe.each<[ParserKind, Way]>([
+  ['native', 'in gaps'],
+  ['native', 'in one query'],
+  ['wasm', 'in gaps'],
+  ['wasm', 'in one query'],
+])('blanked text with the %s binding, captured %s', (kind, way) => {
   it('gives the facts of the original text', async () => {
     const parser = await loadParser(kind, querySources());
     const elided = elideBodies(SAMPLE)!;
-    expect(facts(parser, SAMPLE, elided.text, elided.ends, elided.holes)).toEqual(facts(parser, SAMPLE, SAMPLE));
+    expect(facts(parser, SAMPLE, elided.text, elided.ends, elided.holes, way)).toEqual(facts(parser, SAMPLE, SAMPLE));
   });
 
   it('gives the facts of the original text in a body that holds imports', async () => {
     const parser = await loadParser(kind, querySources());
     const elided = elideBodies(LAZY)!;
-    expect(facts(parser, LAZY, elided.text, elided.ends, elided.holes)).toEqual(facts(parser, LAZY, LAZY));
+    expect(facts(parser, LAZY, elided.text, elided.ends, elided.holes, way)).toEqual(facts(parser, LAZY, LAZY));
+  });
+
+  it("is refused where a blanked end is a nested function's", async () => {
+    const parser = await loadParser(kind, querySources());
+    const text = `def outer():\n    def inner():\n${filler('        ')}    return inner\n`;
+    const innerEnd = text.indexOf('    return inner') - 1;
+    expect(text[innerEnd - 1]).toBe(')');
+    expect(facts(parser, text, text, [innerEnd], [], way)).toBeNull();
+    expect(facts(parser, text, text, [text.length - 1], [], way)).not.toBeNull();
   });
 
   it('never reads the holes: text put there changes nothing', async () => {
@@ -195,14 +223,16 @@ describe.each<ParserKind>(['native', 'wasm'])('blanked text with the %s binding'
       const [start, end] = [elided.holes[k], elided.holes[k + 1]];
       filled = filled.slice(0, start) + ')'.repeat(end - start) + filled.slice(end);
     }
-    expect(facts(parser, SAMPLE, filled, elided.ends, elided.holes)).toEqual(facts(parser, SAMPLE, SAMPLE));
-    expect(facts(parser, SAMPLE, filled, elided.ends)).toBeNull();
+    expect(facts(parser, SAMPLE, filled, elided.ends, elided.holes, way)).toEqual(facts(parser, SAMPLE, SAMPLE));
+    expect(facts(parser, SAMPLE, filled, elided.ends, [], way)).toBeNull();
   });
 
   it('is refused where a blanked body does not end where the lexer said', async () => {
     const parser = await loadParser(kind, querySources());
     const elided = elideBodies(SAMPLE)!;
-    expect(facts(parser, SAMPLE, elided.text, [elided.ends[0] - 1, ...elided.ends.slice(1)])).toBeNull();
+    expect(
+      facts(parser, SAMPLE, elided.text, [elided.ends[0] - 1, ...elided.ends.slice(1)], elided.holes, way),
+    ).toBeNull();
   });
 
   it('400 stdlib files: the facts of the original wherever the blanked text is taken', async () => {
@@ -213,7 +243,7 @@ describe.each<ParserKind>(['native', 'wasm'])('blanked text with the %s binding'
       const text = decodeSource(readFileSync(file)).text;
       const elided = elideBodies(text);
       if (!elided) continue;
-      const fromBlanked = facts(parser, text, elided.text, elided.ends, elided.holes);
+      const fromBlanked = facts(parser, text, elided.text, elided.ends, elided.holes, way);
       if (!fromBlanked) continue;
       taken++;
       expect(fromBlanked, file).toEqual(facts(parser, text, text));
