@@ -11,7 +11,7 @@ import type { FileFacts } from './facts.js';
 import { readSource } from './file.js';
 import type { Diagnostic, ScanResult } from './model.js';
 import { assemble, type ParsedFile } from './package.js';
-import { parseFiles } from './pool.js';
+import { parseFiles, startWorkers, type ParseOptions, type WorkerPool } from './pool.js';
 import { querySources, queryVersion } from './queries.js';
 import { readResult, resultJsonChunks, resultKey, writeResult, type JsonText } from './result-cache.js';
 import { PATCHKIT_VERSION } from '../version.js';
@@ -81,6 +81,19 @@ const statFiles = (located: LocatedTarget) => {
 };
 
 export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => {
+  const query = querySources();
+  const caching = options.cache !== false;
+  const poolOptions = { kind: options.parser ?? 'auto', query, hash: caching, onProgress: options.onProgress } as const;
+  // Without the cache every file is parsed: the workers boot while the target is located.
+  const pool = caching ? undefined : startWorkers(poolOptions);
+  try {
+    return await scan(options, poolOptions, pool);
+  } finally {
+    await pool?.close();
+  }
+};
+
+const scan = async (options: ScanOptions, poolOptions: ParseOptions, pool?: WorkerPool): Promise<ScanRun> => {
   const env = options.env ?? process.env;
   let facts: InterpreterFacts | null = null;
   let located: LocatedTarget;
@@ -92,7 +105,6 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
     facts = await queryInterpreter(resolveInterpreter({ python: options.python, env, cwd: options.cwd }));
     located = await locateTarget(options.target, facts, { cwd: options.cwd });
   }
-  const query = querySources();
   const identity = `${located.topLevel}\0${located.portions.join('\0')}`;
   const version = `${PATCHKIT_VERSION}-${queryVersion()}-facts${FACTS_FORMAT}`;
   const dir = cacheDir(env);
@@ -133,12 +145,7 @@ export const scanPackageRun = async (options: ScanOptions): Promise<ScanRun> => 
   const errors = new Map<string, string>();
   let parserKind: ParserKind | null = null;
   if (toParse.length > 0) {
-    const outcome = await parseFiles(toParse, {
-      kind: options.parser ?? 'auto',
-      query,
-      hash: caching,
-      onProgress: options.onProgress,
-    });
+    const outcome = await parseFiles(toParse, poolOptions, pool);
     parserKind = outcome.parserKind;
     for (const r of outcome.results) {
       if ('facts' in r) {
