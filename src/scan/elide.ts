@@ -11,6 +11,11 @@
  * the original's, the body starts and ends where it did, and it is interface-only exactly when the
  * original is. Extraction still reads the original text.
  *
+ * A body that holds a `yield` or an `import` is queried, but only for those and the control flow
+ * around them: each run of its statements that holds neither becomes such a tuple, compound
+ * statements that hold one keep their headers. And the parser skips what it need not read (holes,
+ * scan/included.ts): the inside of each tuple and of long triple-quoted strings.
+ *
  * Whenever the lexer is unsure (tabs or form feeds in indentation, a lone carriage return, any
  * character or token it does not know, Python 2 forms tree-sitter reads as errors, indentation
  * CPython would refuse, a comment after a body's last token) it leaves the body, or the file, as it
