@@ -17,6 +17,7 @@
  * query would not have opened, take that whole-tree query.
  */
 import type { Capture, ParsedTree, SyntaxNode } from '../parser/adapter.js';
+import { anyWithin } from '../util/sorted.js';
 
 /**
  * Bodies shorter than this (in characters) stay in the gaps around them: a query call costs about
@@ -269,18 +270,6 @@ const occurrences = (source: string, word: string): number[] => {
   const found: number[] = [];
   for (let i = source.indexOf(word); i >= 0; i = source.indexOf(word, i + word.length)) found.push(i);
   return found;
-};
-
-/** Whether a sorted list holds a value in [start, end), by binary search. */
-const anyWithin = (sorted: number[], start: number, end: number): boolean => {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] < end;
 };
 
 /**

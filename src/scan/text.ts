@@ -1,5 +1,6 @@
 /** Small text helpers shared by the extractor. */
 import { createHash } from 'node:crypto';
+import { anyWithin } from '../util/sorted.js';
 
 /** Something collapse changes: whitespace but a single space, a space inside a bracket, at an end. */
 const UNCOLLAPSED = /\s\s|[^\S ]|[([{] | [)\]}]|^ | $/;
@@ -63,14 +64,7 @@ export const rangeFingerprinter = (source: string) => {
   return (start: number, end: number): string => {
     blanks ??= lineEndingBlanks(source);
     const text = source.slice(start, end);
-    let lo = 0;
-    let hi = blanks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (blanks[mid] < start) lo = mid + 1;
-      else hi = mid;
-    }
-    const blank = (lo < blanks.length && blanks[lo] < end) || (end > start && isBlank(source.charCodeAt(end - 1)));
+    const blank = anyWithin(blanks, start, end) || (end > start && isBlank(source.charCodeAt(end - 1)));
     return blank ? fingerprint(text) : createHash('sha256').update(text).digest('hex').slice(0, 16);
   };
 };
