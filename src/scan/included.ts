@@ -7,6 +7,24 @@
 import type { Point, SourceRange } from '../parser/adapter.js';
 
 /**
+ * Row and column (string indices, as the bindings take them) of indices asked for in increasing
+ * order from `from`, whose point is `at`: one scan of the text, forward only.
+ */
+export const pointScanner = (text: string, from = 0, at: Point = { row: 0, column: 0 }) => {
+  let row = at.row;
+  let lineStart = from - at.column;
+  let scanned = from;
+  return (index: number): Point => {
+    for (let nl = text.indexOf('\n', scanned); nl >= 0 && nl < index; nl = text.indexOf('\n', nl + 1)) {
+      row++;
+      lineStart = nl + 1;
+    }
+    scanned = index;
+    return { row, column: index - lineStart };
+  };
+};
+
+/**
  * The ranges of `within` (the whole text when absent) outside `holes` (flat [start, end) pairs in
  * order, none crossing an end of `within`); undefined for the whole text without a hole.
  *
@@ -20,18 +38,7 @@ export const includedRanges = (text: string, holes: number[], within?: SourceRan
   let first = 0;
   while (first < holes.length && holes[first] < from) first += 2;
   if (first >= holes.length || holes[first] >= to) return within && [within];
-  let row = within?.startPosition.row ?? 0;
-  let lineStart = from - (within?.startPosition.column ?? 0);
-  let scanned = from;
-  /** The point of `index`, scanning forward only. */
-  const point = (index: number): Point => {
-    for (let nl = text.indexOf('\n', scanned); nl >= 0 && nl < index; nl = text.indexOf('\n', nl + 1)) {
-      row++;
-      lineStart = nl + 1;
-    }
-    scanned = index;
-    return { row, column: index - lineStart };
-  };
+  const point = pointScanner(text, from, within?.startPosition);
   const ranges: SourceRange[] = [];
   let start = from;
   let startPosition = within?.startPosition ?? point(from);

@@ -21,7 +21,7 @@ import type { Elided } from './elide.js';
 import { statementStarts } from './elide.js';
 import { createExtractor, type ExtractedFacts } from './extract.js';
 import { emptyFacts } from './facts.js';
-import { includedRanges } from './included.js';
+import { includedRanges, pointScanner } from './included.js';
 import { MIN_BODY, streamCaptures } from './gather.js';
 
 /** Modules shorter than this (in characters) are parsed whole; longer ones in pieces of about half of it. */
@@ -37,18 +37,7 @@ export const pieceRanges = (source: string, piece: number): SourceRange[] | null
   if (cuts.length < 2) return null;
   cuts.push(source.length);
   const ranges: SourceRange[] = [];
-  let row = 0;
-  let lineStart = 0;
-  let scanned = 0;
-  /** Row and column (UTF-16 code units, as the bindings take them) of `index`, scanning forward only. */
-  const point = (index: number) => {
-    for (let nl = source.indexOf('\n', scanned); nl >= 0 && nl < index; nl = source.indexOf('\n', nl + 1)) {
-      row++;
-      lineStart = nl + 1;
-    }
-    scanned = index;
-    return { row, column: index - lineStart };
-  };
+  const point = pointScanner(source);
   let startPosition = point(0);
   for (let k = 1; k < cuts.length; k++) {
     const endPosition = point(cuts[k]);
